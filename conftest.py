@@ -1,0 +1,96 @@
+"""Shared fixtures: the permission matrix of one mission (London) and an outsider
+mission (Ottawa), and a case that is ready for each step of the workflow."""
+
+import pytest
+
+from legion.advisories.models import Advisory, AdvisoryText
+from legion.missions.actors import Actor
+from legion.testing import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def london(db):
+    return f.MissionFactory(code="lon", name="Embassy of Ukraine in London", city="London")
+
+
+@pytest.fixture
+def ottawa(db):
+    return f.MissionFactory(
+        code="ott", name="Embassy of Ukraine in Ottawa", city="Ottawa", country="CA"
+    )
+
+
+def _staff(username, role, mission=None):
+    membership = f.MembershipFactory(user__username=username, role=role, mission=mission)
+    return membership.user
+
+
+@pytest.fixture
+def officer(london):
+    return _staff("officer", "consular_officer", london)
+
+
+@pytest.fixture
+def attache(london):
+    return _staff("attache", "defence_attache", london)
+
+
+@pytest.fixture
+def consul(london):
+    return _staff("consul", "consul", london)
+
+
+@pytest.fixture
+def outsider(ottawa):
+    """A consular officer of another mission."""
+    return _staff("outsider", "consular_officer", ottawa)
+
+
+@pytest.fixture
+def security(db):
+    return _staff("security", "hq_security")
+
+
+@pytest.fixture
+def analyst(db):
+    return _staff("analyst", "hq_analyst")
+
+
+@pytest.fixture
+def admin_user(db):
+    return _staff("admin", "administrator")
+
+
+@pytest.fixture
+def risk_notice(db):
+    notice = Advisory.objects.create(
+        nationality="", stance="warned", source="Russian Defence Ministry", reviewed_on="2022-03-09"
+    )
+    AdvisoryText.objects.create(
+        advisory=notice, language="en", title="No prisoner-of-war status", body="Risk."
+    )
+    return notice
+
+
+@pytest.fixture
+def case(london, risk_notice):
+    """A submitted-ready draft at London: eligible paratrooper with documents uploaded."""
+    from legion.advisories.services import case_acknowledge_advisories
+
+    c = f.CaseFactory(mission=london)
+    f.ServiceRecordFactory(case=c)
+    for kind in ("passport", "criminal_record", "service_record"):
+        f.DocumentFactory(case=c, kind=kind)
+    f.AdvisoryFactory(nationality="GB")
+    case_acknowledge_advisories(case=c)
+    return c
+
+
+def as_actor(user):
+    return Actor.staff(user)

@@ -1,0 +1,3 @@
+from legion.cli import main
+
+main()

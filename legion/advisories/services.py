@@ -1,0 +1,140 @@
+"""Which advisory an applicant sees, in which language, and recording that they read it."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from legion.advisories.models import Acknowledgement, Advisory, Stance
+
+
+@dataclass(frozen=True)
+class AdvisoryView:
+    """An advisory as shown to one applicant: the stance and the text in their language."""
+
+    advisory: Advisory | None
+    nationality: str
+    stance: str
+    title: str
+    body: str
+    language: str
+    version: int
+    source: str
+    reviewed_on: object
+
+    @property
+    def stance_label(self) -> str:
+        return str(Stance(self.stance).label)
+
+    @property
+    def text_sha256(self) -> str:
+        return hashlib.sha256(f"{self.title}\n\n{self.body}".encode()).hexdigest()
+
+
+def _text_for(advisory: Advisory, language: str) -> tuple[str, str, str]:
+    texts = {t.language: t for t in advisory.texts.all()}
+    for code in (language, language.split("-")[0], "en"):
+        if code in texts:
+            return texts[code].title, texts[code].body, code
+    text = next(iter(texts.values()), None)
+    if text is None:
+        return "", "", language
+    return text.title, text.body, text.language
+
+
+def advisory_for_nationality(*, nationality: str, language: str) -> AdvisoryView:
+    """The advisory for this nationality in this language; "no position recorded" if none."""
+    advisory = (
+        Advisory.objects.filter(nationality=nationality).prefetch_related("texts").first()
+        if nationality
+        else None
+    )
+    if advisory is None:
+        return AdvisoryView(
+            advisory=None,
+            nationality=nationality,
+            stance=Stance.NO_POSITION,
+            title=_("No position recorded"),
+            body=_(
+                "We have no record of your government's position on its citizens joining "
+                "the legion. That does not mean it is permitted: check the law of your "
+                "country before you travel, and ask a lawyer if you are unsure."
+            ),
+            language=language,
+            version=0,
+            source="",
+            reviewed_on=None,
+        )
+    title, body, used_language = _text_for(advisory, language)
+    return AdvisoryView(
+        advisory=advisory,
+        nationality=nationality,
+        stance=advisory.stance,
+        title=title,
+        body=body,
+        language=used_language,
+        version=advisory.version,
+        source=advisory.source,
+        reviewed_on=advisory.reviewed_on,
+    )
+
+
+def risk_notice(*, language: str) -> AdvisoryView | None:
+    """The notice shown to every applicant, if one is configured."""
+    advisory = Advisory.objects.filter(nationality="").prefetch_related("texts").first()
+    if advisory is None:
+        return None
+    title, body, used_language = _text_for(advisory, language)
+    return AdvisoryView(
+        advisory=advisory,
+        nationality="",
+        stance=advisory.stance,
+        title=title,
+        body=body,
+        language=used_language,
+        version=advisory.version,
+        source=advisory.source,
+        reviewed_on=advisory.reviewed_on,
+    )
+
+
+def advisories_for_case(case) -> list[AdvisoryView]:
+    """What the applicant of this case must acknowledge: their nationality's advisory
+    and the risk notice."""
+    views = [
+        advisory_for_nationality(
+            nationality=case.applicant.nationality.code or "", language=case.language
+        )
+    ]
+    if notice := risk_notice(language=case.language):
+        views.append(notice)
+    return views
+
+
+def case_acknowledge_advisories(*, case) -> list[Acknowledgement]:
+    """Record that the applicant read the advisories shown to them, text and version."""
+    acknowledgements = []
+    for view in advisories_for_case(case):
+        acknowledgements.append(
+            Acknowledgement.objects.create(
+                case=case,
+                advisory=view.advisory,
+                nationality=view.nationality,
+                stance=view.stance,
+                advisory_version=view.version,
+                language=view.language,
+                text=f"{view.title}\n\n{view.body}",
+                text_sha256=view.text_sha256,
+            )
+        )
+    return acknowledgements
+
+
+def case_has_current_acknowledgements(*, case) -> bool:
+    """True when every advisory the applicant must see was acknowledged in its current
+    version. A changed text or a changed nationality needs a new acknowledgement."""
+    acknowledged = {
+        (a.nationality.code or "", a.advisory_version)
+        for a in Acknowledgement.objects.filter(case=case)
+    }
+    return all((v.nationality, v.version) in acknowledged for v in advisories_for_case(case))

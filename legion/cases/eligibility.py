@@ -1,0 +1,244 @@
+"""The eligibility engine: the rules of EligibilityRule, each explaining itself.
+
+Every rule gives a result with a message the applicant can understand, in the
+language of their case. A failed experience rule suggests the referral path
+(humanitarian and non-combat channels) instead of a bare refusal.
+"""
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from legion.cases.models import Case, Document, EligibilityRule, ServiceRecord
+
+Code = EligibilityRule.Code
+
+# Defaults from the legion's published terms (2022); administrators edit them.
+DEFAULT_PARAMETERS: dict[str, dict] = {
+    Code.AGE: {"min_age": 18, "max_age": 60},
+    Code.EXPERIENCE: {"kinds": ["military", "law_enforcement", "medical"], "min_years": 0},
+    Code.PASSPORT_VALIDITY: {"min_months": 6},
+    Code.CRIMINAL_RECORD: {"certificate_required": True},
+    Code.EXCLUDED_NATIONALITY: {"countries": ["RU"]},
+    Code.WORKING_LANGUAGE: {"languages": ["en"]},
+    Code.ADVISORY: {},
+}
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    code: str
+    passed: bool
+    message: str
+    # Not eligible for the legion, but welcome through humanitarian channels.
+    suggests_referral: bool = False
+
+
+@dataclass(frozen=True)
+class EligibilityReport:
+    results: list[RuleResult] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    @property
+    def failures(self) -> list[RuleResult]:
+        return [r for r in self.results if not r.passed]
+
+    @property
+    def suggests_referral(self) -> bool:
+        return any(r.suggests_referral for r in self.failures)
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def _application_day(case: Case) -> date:
+    when = case.submitted_at or timezone.now()
+    return timezone.localdate(when)
+
+
+def check_age(case: Case, params: dict) -> RuleResult:
+    born = case.applicant.date_of_birth
+    low, high = params.get("min_age", 18), params.get("max_age", 60)
+    if born is None:
+        return RuleResult(Code.AGE, False, _("Your date of birth is missing."))
+    age = age_on(born, _application_day(case))
+    if age < low:
+        return RuleResult(
+            Code.AGE,
+            False,
+            _("You must be at least %(min)d years old to apply; you are %(age)d.")
+            % {"min": low, "age": age},
+        )
+    if age > high:
+        return RuleResult(
+            Code.AGE,
+            False,
+            _("The upper age limit is %(max)d; you are %(age)d.") % {"max": high, "age": age},
+        )
+    return RuleResult(
+        Code.AGE,
+        True,
+        _("Your age (%(age)d) is within %(min)d–%(max)d.") % {"age": age, "min": low, "max": high},
+    )
+
+
+def check_experience(case: Case, params: dict) -> RuleResult:
+    kinds = params.get("kinds", DEFAULT_PARAMETERS[Code.EXPERIENCE]["kinds"])
+    min_years = params.get("min_years", 0)
+    this_year = _application_day(case).year
+    records = [r for r in case.service_records.all() if r.kind in kinds]
+    qualifying = [r for r in records if r.years(this_year) >= min_years]
+    if qualifying:
+        labels = ", ".join(sorted({str(ServiceRecord.Kind(r.kind).label) for r in qualifying}))
+        return RuleResult(
+            Code.EXPERIENCE, True, _("Documented experience: %(kinds)s.") % {"kinds": labels}
+        )
+    if records:
+        message = ngettext(
+            "At least %(years)d year of service is required.",
+            "At least %(years)d years of service are required.",
+            min_years,
+        ) % {"years": min_years}
+    else:
+        message = _(
+            "The legion takes only people with military or law-enforcement experience, "
+            "or a licensed medical profession, because there is no time for basic training."
+        )
+    return RuleResult(Code.EXPERIENCE, False, message, suggests_referral=True)
+
+
+def check_passport_validity(case: Case, params: dict) -> RuleResult:
+    months = params.get("min_months", 6)
+    expiry = case.applicant.passport_expiry
+    if expiry is None:
+        return RuleResult(Code.PASSPORT_VALIDITY, False, _("Your passport expiry date is missing."))
+    needed = add_months(_application_day(case), months)
+    if expiry < needed:
+        return RuleResult(
+            Code.PASSPORT_VALIDITY,
+            False,
+            ngettext(
+                "Your passport must be valid for at least %(months)d month from today.",
+                "Your passport must be valid for at least %(months)d months from today.",
+                months,
+            )
+            % {"months": months},
+        )
+    return RuleResult(
+        Code.PASSPORT_VALIDITY,
+        True,
+        _("Your passport is valid for long enough."),
+    )
+
+
+def check_criminal_record(case: Case, params: dict) -> RuleResult:
+    if case.applicant.has_criminal_record:
+        return RuleResult(
+            Code.CRIMINAL_RECORD, False, _("Applicants with a criminal record cannot be accepted.")
+        )
+    if case.applicant.has_criminal_record is None:
+        return RuleResult(
+            Code.CRIMINAL_RECORD, False, _("Please tell us whether you have a criminal record.")
+        )
+    if params.get("certificate_required", True) and not any(
+        d.kind == Document.Kind.CRIMINAL_RECORD and d.status != Document.Status.REJECTED
+        for d in case.documents.all()
+    ):
+        return RuleResult(
+            Code.CRIMINAL_RECORD,
+            False,
+            _("Please upload a criminal record certificate from your country."),
+        )
+    return RuleResult(Code.CRIMINAL_RECORD, True, _("No criminal record declared."))
+
+
+def check_excluded_nationality(case: Case, params: dict) -> RuleResult:
+    excluded = set(params.get("countries", []))
+    applicant = case.applicant
+    held = {c.code for c in (applicant.nationality, applicant.second_nationality) if c}
+    if blocked := sorted(held & excluded):
+        from django_countries import countries
+
+        names = ", ".join(str(countries.name(code)) for code in blocked)
+        return RuleResult(
+            Code.EXCLUDED_NATIONALITY,
+            False,
+            _("Under current policy the legion cannot accept nationals of %(countries)s.")
+            % {"countries": names},
+        )
+    return RuleResult(Code.EXCLUDED_NATIONALITY, True, _("Your nationality can be accepted."))
+
+
+def check_working_language(case: Case, params: dict) -> RuleResult:
+    from legion.cases.languages import language_name
+
+    required = params.get("languages", ["en"])
+    spoken = {entry.get("code") for entry in case.applicant.languages or []}
+    if spoken & set(required):
+        return RuleResult(Code.WORKING_LANGUAGE, True, _("You speak a working language."))
+    names = ", ".join(language_name(code) for code in required)
+    return RuleResult(
+        Code.WORKING_LANGUAGE,
+        False,
+        _("A basic command of one of these languages is required: %(languages)s.")
+        % {"languages": names},
+    )
+
+
+def check_advisory(case: Case, params: dict) -> RuleResult:
+    from legion.advisories.services import case_has_current_acknowledgements
+
+    if case_has_current_acknowledgements(case=case):
+        return RuleResult(Code.ADVISORY, True, _("You acknowledged the legal advisory."))
+    return RuleResult(
+        Code.ADVISORY,
+        False,
+        _("Please read and acknowledge the legal advisory for your nationality."),
+    )
+
+
+CHECKS: dict[str, Callable[[Case, dict], RuleResult]] = {
+    Code.AGE: check_age,
+    Code.EXCLUDED_NATIONALITY: check_excluded_nationality,
+    Code.EXPERIENCE: check_experience,
+    Code.PASSPORT_VALIDITY: check_passport_validity,
+    Code.CRIMINAL_RECORD: check_criminal_record,
+    Code.WORKING_LANGUAGE: check_working_language,
+    Code.ADVISORY: check_advisory,
+}
+
+
+def active_rules() -> list[tuple[str, dict]]:
+    """Enabled rules with their parameters; a rule with no row uses its defaults."""
+    configured = {r.code: r for r in EligibilityRule.objects.all()}
+    rules = []
+    for code in CHECKS:
+        row = configured.get(code)
+        if row is not None and not row.enabled:
+            continue
+        params = {**DEFAULT_PARAMETERS[code], **(row.parameters if row else {})}
+        rules.append((code, params))
+    return rules
+
+
+def evaluate_case(case: Case, *, language: str | None = None) -> EligibilityReport:
+    """Run every enabled rule; messages are in `language` (default: the case's)."""
+    with translation.override(language or case.language):
+        return EligibilityReport([CHECKS[code](case, params) for code, params in active_rules()])

@@ -1,0 +1,264 @@
+"""Case workflow services: the only code that changes a case's state, assignment or mission.
+
+Each service locks the case inside the actor's scope, checks the transition table
+(role, mission, guards), applies it in one transaction and appends a CaseEvent.
+The portal, the workspace, the API and the CLI all call these functions.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from legion.cases.models import Case, CaseEvent
+from legion.cases.selectors import case_for_actor
+from legion.cases.states import FINAL_STATES, CaseState
+from legion.cases.workflow import TRANSITION_NAMES
+from legion.missions.actors import Actor
+from legion.missions.models import Mission, Role
+
+
+class CaseError(Exception):
+    """A request about a case that cannot be carried out; `message` is for people."""
+
+    def __init__(self, message: str, *, code: str = "refused") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class TransitionRefused(CaseError):
+    """The transition is not allowed now: wrong state, role, mission or an unmet guard.
+
+    Web pages show the message, JSON endpoints answer 409, the CLI exits with 2."""
+
+
+@dataclass(frozen=True)
+class AvailableAction:
+    name: str
+    label: str
+    reason_required: bool
+    danger: bool
+    unmet: tuple[str, ...]  # guard messages; empty when the action can be taken now
+
+
+def _transition_meta(case: Case, action: str) -> Any:
+    return getattr(case, action)._django_fsm.get_transition(case.state)
+
+
+def record_event(
+    *,
+    case: Case,
+    kind: str,
+    action: str,
+    actor: Actor,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    data: dict | None = None,
+) -> CaseEvent:
+    """Append one entry to the case's history."""
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor.user,
+        actor_label=actor.label,
+        reason=reason,
+        data=data or {},
+    )
+
+
+def unmet_guards(case: Case, action: str) -> tuple[str, ...]:
+    meta = _transition_meta(case, action)
+    if meta is None:
+        return ()
+    return tuple(str(c.message) for c in meta.conditions if not c(case))
+
+
+def case_available_actions(*, case: Case, actor: Actor) -> list[AvailableAction]:
+    """Transitions this actor could take on this case from its current state, with the
+    reasons any of them is blocked. Front ends render exactly these."""
+    actions = []
+    for name in TRANSITION_NAMES:
+        meta = _transition_meta(case, name)
+        if meta is None or not meta.has_perm(case, actor):
+            continue
+        actions.append(
+            AvailableAction(
+                name=name,
+                label=str(meta.custom["label"]),
+                reason_required=meta.custom["reason_required"],
+                danger=meta.custom["danger"],
+                unmet=unmet_guards(case, name),
+            )
+        )
+    return actions
+
+
+def _apply(case: Case, action: str, actor: Actor, reason: str, data: dict | None) -> CaseEvent:
+    """Apply one transition to a locked case and record it. Caller holds the transaction."""
+    if action not in TRANSITION_NAMES:
+        raise TransitionRefused(_("Unknown action “%(action)s”.") % {"action": action})
+    method = getattr(case, action)
+    meta = _transition_meta(case, action)
+    if meta is None:
+        raise TransitionRefused(
+            _("This case is “%(state)s”; “%(action)s” is not possible from there.")
+            % {"state": case.get_state_display(), "action": action.replace("_", " ")},
+            code="wrong_state",
+        )
+    if not meta.has_perm(case, actor):
+        raise TransitionRefused(
+            _("Your role does not allow “%(label)s” on this case.")
+            % {"label": meta.custom["label"]},
+            code="forbidden",
+        )
+    if not can_proceed(method):
+        raise TransitionRefused(" ".join(unmet_guards(case, action)), code="guard")
+    reason = reason.strip()
+    if meta.custom["reason_required"] and not reason:
+        raise TransitionRefused(_("Please give a reason."), code="reason_required")
+    from_state = case.state
+    method()
+    now = timezone.now()
+    if case.state == CaseState.SUBMITTED and not case.submitted_at:
+        case.submitted_at = now
+    case.closed_at = now if case.state in FINAL_STATES else None
+    case.save()
+    return record_event(
+        case=case,
+        kind=CaseEvent.Kind.TRANSITION,
+        action=action,
+        actor=actor,
+        from_state=from_state,
+        to_state=case.state,
+        reason=reason,
+        data=data,
+    )
+
+
+def case_transition(
+    *, reference: str, action: str, actor: Actor, reason: str = "", data: dict | None = None
+) -> Case:
+    """Take one transition of the table on the case with this reference.
+
+    Transitions with side effects (booking, assessments, visa, instructions) have
+    their own services, which call this one inside their transaction.
+    """
+    with transaction.atomic():
+        try:
+            case = case_for_actor(actor, reference, for_update=True)
+        except Case.DoesNotExist as exc:
+            raise CaseError(_("No such case."), code="not_found") from exc
+        _apply(case, action, actor, reason, data)
+    return case
+
+
+def case_lock(*, reference: str, actor: Actor) -> Case:
+    """The case, locked for the rest of the caller's transaction, within the actor's scope."""
+    try:
+        return case_for_actor(actor, reference, for_update=True)
+    except Case.DoesNotExist as exc:
+        raise CaseError(_("No such case."), code="not_found") from exc
+
+
+def case_apply(
+    *, case: Case, action: str, actor: Actor, reason: str = "", data: dict | None = None
+) -> CaseEvent:
+    """Apply a transition to a case the caller has locked with case_lock()."""
+    return _apply(case, action, actor, reason, data)
+
+
+def case_assign(*, reference: str, actor: Actor, assignee_id: int | None) -> Case:
+    """Assign the case to a consular officer of its mission, or unassign it."""
+    with transaction.atomic():
+        case = case_lock(reference=reference, actor=actor)
+        if not actor.has_role(Role.CONSULAR_OFFICER, case.mission_id):
+            raise TransitionRefused(
+                _("Only consular officers of this mission assign cases."), code="forbidden"
+            )
+        assignee = None
+        if assignee_id is not None:
+            assignee = get_user_model().objects.filter(pk=assignee_id, is_active=True).first()
+            if assignee is None or not Actor.staff(assignee).has_role(
+                Role.CONSULAR_OFFICER, case.mission_id
+            ):
+                raise TransitionRefused(
+                    _("Cases can only be assigned to consular officers of this mission."),
+                    code="invalid_assignee",
+                )
+        previous = case.assigned_to.get_username() if case.assigned_to else ""
+        case.assigned_to = assignee
+        case.save(update_fields=["assigned_to", "updated_at"])
+        record_event(
+            case=case,
+            kind=CaseEvent.Kind.ASSIGNMENT,
+            action="assign" if assignee else "unassign",
+            actor=actor,
+            data={"from": previous, "to": assignee.get_username() if assignee else ""},
+        )
+    return case
+
+
+TRANSFERABLE_STATES = (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.IN_REVIEW)
+
+
+def case_transfer(*, reference: str, actor: Actor, mission_code: str, reason: str) -> Case:
+    """Move a case to another mission (the applicant moved); its history goes with it.
+
+    Only before an interview is booked: a booked slot belongs to the old mission.
+    """
+    reason = reason.strip()
+    with transaction.atomic():
+        case = case_lock(reference=reference, actor=actor)
+        if not actor.has_role(Role.CONSULAR_OFFICER, case.mission_id):
+            raise TransitionRefused(
+                _("Only consular officers of this mission transfer cases."), code="forbidden"
+            )
+        if case.state not in TRANSFERABLE_STATES:
+            raise TransitionRefused(
+                _("A case can only be transferred before an interview is scheduled."),
+                code="wrong_state",
+            )
+        if not reason:
+            raise TransitionRefused(_("Please give a reason."), code="reason_required")
+        target = Mission.objects.filter(code=mission_code, is_active=True).first()
+        if target is None:
+            raise TransitionRefused(_("No such mission."), code="invalid_mission")
+        if target.pk == case.mission_id:
+            raise TransitionRefused(_("The case is already at this mission."), code="same")
+        source = case.mission
+        case.mission = target
+        case.assigned_to = None
+        case.save(update_fields=["mission", "assigned_to", "updated_at"])
+        record_event(
+            case=case,
+            kind=CaseEvent.Kind.TRANSFER,
+            action="transfer",
+            actor=actor,
+            reason=reason,
+            data={"from": source.code, "to": target.code},
+        )
+    return case
+
+
+def cases_bulk_transition(
+    *, references: list[str], action: str, actor: Actor, reason: str = ""
+) -> dict[str, str]:
+    """Apply one action to many cases, each in its own transaction; returns a result per
+    reference ("ok" or the refusal message), so one refused case does not block the rest."""
+    results: dict[str, str] = {}
+    for reference in references:
+        try:
+            case_transition(reference=reference, action=action, actor=actor, reason=reason)
+            results[reference] = "ok"
+        except CaseError as exc:
+            results[reference] = exc.message
+    return results

@@ -1,0 +1,45 @@
+"""The states a case can be in. The transitions between them live in workflow.py."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    INTERVIEW_SCHEDULED = "interview_scheduled", _("Interview scheduled")
+    INTERVIEWED = "interviewed", _("Interviewed")
+    VISA_PENDING = "visa_pending", _("Visa pending")
+    VISA_ISSUED = "visa_issued", _("Visa issued")
+    INSTRUCTIONS_ISSUED = "instructions_issued", _("Travel instructions issued")
+    ARRIVED = "arrived", _("Arrived")
+    REJECTED = "rejected", _("Rejected")
+    REFERRED = "referred", _("Referred")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ON_HOLD = "on_hold", _("On hold")
+
+
+# States from which a case can still move forward (and so be withdrawn or held).
+OPEN_STATES = (
+    CaseState.DRAFT,
+    CaseState.SUBMITTED,
+    CaseState.IN_REVIEW,
+    CaseState.INTERVIEW_SCHEDULED,
+    CaseState.INTERVIEWED,
+    CaseState.VISA_PENDING,
+    CaseState.VISA_ISSUED,
+    CaseState.INSTRUCTIONS_ISSUED,
+)
+FINAL_STATES = (
+    CaseState.ARRIVED,
+    CaseState.REJECTED,
+    CaseState.REFERRED,
+    CaseState.WITHDRAWN,
+)
+# The assembly point and other confidential travel details exist only from here on.
+VISA_GRANTED_STATES = (
+    CaseState.VISA_ISSUED,
+    CaseState.INSTRUCTIONS_ISSUED,
+    CaseState.ARRIVED,
+)

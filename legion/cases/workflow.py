@@ -1,0 +1,319 @@
+"""The case lifecycle: one declared transition table (django-fsm-2) for UI, API and CLI.
+
+Each transition method below declares its source states, target, who may take it
+(`permission=allowed(...)`) and its guards (`conditions=[...]`). The methods only
+move the state; services.py wraps each one in a transaction, checks scope and
+writes the event. The state field is protected, so nothing else can change it.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, transition
+
+from legion.cases.states import OPEN_STATES, CaseState
+from legion.missions.actors import Actor
+from legion.missions.models import Role
+
+APPLICANT = "applicant"
+SYSTEM = "system"
+
+S = CaseState
+
+
+def allowed(*roles: str) -> Callable[[Any, Actor], bool]:
+    """Permission check: the actor holds one of `roles` at the case's mission.
+
+    "applicant" means the applicant of this very case; "system" a task or import.
+    HQ roles are not tied to a mission.
+    """
+
+    def check(case: Any, actor: Actor) -> bool:
+        for role in roles:
+            if role == APPLICANT and actor.applicant_case_id == case.pk:
+                return True
+            if role == SYSTEM and actor.is_system:
+                return True
+            if actor.is_staff and actor.has_role(role, case.mission_id):
+                return True
+        return False
+
+    check.roles = roles  # type: ignore[attr-defined]
+    return check
+
+
+def guard(message: str) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
+    """Mark a condition with the message shown when it is not met."""
+
+    def decorate(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        func.message = message  # type: ignore[attr-defined]
+        return func
+
+    return decorate
+
+
+@guard(_("The legal advisory and the risk notice have not been acknowledged."))
+def advisory_acknowledged(case: Any) -> bool:
+    from legion.advisories.services import case_has_current_acknowledgements
+
+    return case_has_current_acknowledgements(case=case)
+
+
+@guard(_("A passport scan must be uploaded before submitting."))
+def passport_uploaded(case: Any) -> bool:
+    from legion.cases.models import Document
+
+    return (
+        case.documents.filter(kind=Document.Kind.PASSPORT)
+        .exclude(status=Document.Status.REJECTED)
+        .exists()
+    )
+
+
+@guard(_("Not all required documents have been verified."))
+def documents_verified(case: Any) -> bool:
+    from legion.cases.selectors import case_documents_complete
+
+    return case_documents_complete(case=case)
+
+
+@guard(_("The eligibility check has not passed."))
+def eligibility_passed(case: Any) -> bool:
+    from legion.cases.eligibility import evaluate_case
+
+    return evaluate_case(case).passed
+
+
+@guard(_("A duplicate or watch-list review is still open for this case."))
+def no_open_identity_review(case: Any) -> bool:
+    from legion.identity.selectors import case_has_open_review
+
+    return not case_has_open_review(case=case)
+
+
+@guard(_("Both the defence attaché and the consul must sign their assessments."))
+def both_assessments_signed(case: Any) -> bool:
+    from legion.interviews.selectors import current_interview_assessments
+
+    return len(current_interview_assessments(case=case)) == 2
+
+
+@guard(_("Both interview assessments must be favourable."))
+def both_assessments_favourable(case: Any) -> bool:
+    from legion.interviews.selectors import current_interview_assessments
+
+    assessments = current_interview_assessments(case=case)
+    return len(assessments) == 2 and all(a.favourable for a in assessments)
+
+
+@guard(_("No interview assessment is unfavourable."))
+def an_assessment_unfavourable(case: Any) -> bool:
+    from legion.interviews.selectors import current_interview_assessments
+
+    return any(not a.favourable for a in current_interview_assessments(case=case))
+
+
+@guard(_("A visa must be recorded before travel instructions can be issued."))
+def visa_recorded(case: Any) -> bool:
+    from legion.cases.models import VisaDecision
+
+    return VisaDecision.objects.filter(case=case, decision=VisaDecision.Decision.ISSUED).exists()
+
+
+# Labels and whether a reason is required, read by every front end.
+def info(label: str, *, reason: bool = False, danger: bool = False) -> dict[str, Any]:
+    return {"label": label, "reason_required": reason, "danger": danger}
+
+
+class CaseWorkflow:
+    """Mixed into Case: the lifecycle of DESIGN.md, transition by transition."""
+
+    @transition(
+        field="state",
+        source=S.DRAFT,
+        target=S.SUBMITTED,
+        permission=allowed(APPLICANT),
+        conditions=[passport_uploaded, advisory_acknowledged],
+        custom=info(_("Submit application")),
+    )
+    def submit(self) -> None:
+        pass
+
+    @transition(
+        field="state",
+        source=S.SUBMITTED,
+        target=S.IN_REVIEW,
+        permission=allowed(Role.CONSULAR_OFFICER),
+        custom=info(_("Start review")),
+    )
+    def start_review(self) -> None:
+        pass
+
+    @transition(
+        field="state",
+        source=S.IN_REVIEW,
+        target=S.REFERRED,
+        permission=allowed(Role.CONSULAR_OFFICER),
+        custom=info(_("Refer to humanitarian channels"), reason=True),
+    )
+    def refer(self) -> None:
+        pass
+
+    @transition(
+        field="state",
+        source=S.IN_REVIEW,
+        target=S.REJECTED,
+        permission=allowed(Role.CONSULAR_OFFICER),
+        custom=info(_("Reject"), reason=True, danger=True),
+    )
+    def reject(self) -> None:
+        pass
+
+    @transition(
+        field="state",
+        source=S.IN_REVIEW,
+        target=S.INTERVIEW_SCHEDULED,
+        permission=allowed(Role.CONSULAR_OFFICER, APPLICANT),
+        conditions=[
+            documents_verified,
+            eligibility_passed,
+            advisory_acknowledged,
+            no_open_identity_review,
+        ],
+        custom=info(_("Schedule interview")),
+    )
+    def schedule_interview(self) -> None:
+        pass
+
+    @transition(
+        field="state",
+        source=S.INTERVIEW_SCHEDULED,
+        target=S.IN_REVIEW,
+        permission=allowed(Role.CONSULAR_OFFICER, APPLICANT),
+        custom=info(_("Cancel interview"), reason=True),
+    )
+    def cancel_interview(self) -> None:
+        pass
+
+    @transition(
+        field="state",
+        source=S.INTERVIEW_SCHEDULED,
+        target=S.INTERVIEWED,
+        permission=allowed(Role.DEFENCE_ATTACHE, Role.CONSUL),
+        conditions=[both_assessments_signed],
+        custom=info(_("Complete interview")),
+    )
+    def complete_interview(self) -> None:
+        pass
+
+    @transition(
+        field="state",
+        source=S.INTERVIEWED,
+        target=S.REJECTED,
+        permission=allowed(Role.DEFENCE_ATTACHE, Role.CONSUL),
+        conditions=[an_assessment_unfavourable],
+        custom=info(_("Reject after interview"), reason=True, danger=True),
+    )
+    def reject_after_interview(self) -> None:
+        pass
+
+    @transition(
+        field="state",
+        source=S.INTERVIEWED,
+        target=S.VISA_PENDING,
+        permission=allowed(Role.CONSUL),
+        conditions=[both_assessments_favourable],
+        custom=info(_("Open visa procedure")),
+    )
+    def open_visa(self) -> None:
+        pass
+
+    @transition(
+        field="state",
+        source=S.VISA_PENDING,
+        target=S.VISA_ISSUED,
+        permission=allowed(Role.CONSUL),
+        conditions=[visa_recorded],
+        custom=info(_("Issue visa")),
+    )
+    def issue_visa(self) -> None:
+        pass
+
+    @transition(
+        field="state",
+        source=S.VISA_PENDING,
+        target=S.REJECTED,
+        permission=allowed(Role.CONSUL),
+        custom=info(_("Refuse visa"), reason=True, danger=True),
+    )
+    def refuse_visa(self) -> None:
+        pass
+
+    @transition(
+        field="state",
+        source=S.VISA_ISSUED,
+        target=S.INSTRUCTIONS_ISSUED,
+        permission=allowed(Role.CONSULAR_OFFICER),
+        custom=info(_("Issue travel instructions")),
+    )
+    def issue_instructions(self) -> None:
+        pass
+
+    @transition(
+        field="state",
+        source=S.INSTRUCTIONS_ISSUED,
+        target=S.ARRIVED,
+        permission=allowed(Role.CONSULAR_OFFICER),
+        custom=info(_("Record arrival")),
+    )
+    def record_arrival(self) -> None:
+        pass
+
+    @transition(
+        field="state",
+        source=[*OPEN_STATES, S.ON_HOLD],
+        target=S.WITHDRAWN,
+        permission=allowed(APPLICANT),
+        custom=info(_("Withdraw application"), danger=True),
+    )
+    def withdraw(self) -> None:
+        pass
+
+    @transition(
+        field="state",
+        source=[s for s in OPEN_STATES if s != S.DRAFT],
+        target=S.ON_HOLD,
+        permission=allowed(Role.HQ_SECURITY, SYSTEM),
+        custom=info(_("Place on hold"), reason=True, danger=True),
+    )
+    def hold(self) -> None:
+        self.held_from_state = self.state
+
+    @transition(
+        field="state",
+        source=S.ON_HOLD,
+        target=RETURN_VALUE(*OPEN_STATES),
+        permission=allowed(Role.HQ_SECURITY),
+        custom=info(_("Lift hold"), reason=True),
+    )
+    def release(self) -> str:
+        previous, self.held_from_state = self.held_from_state, ""
+        return previous
+
+    @transition(
+        field="state",
+        source=[*(s for s in OPEN_STATES if s != S.DRAFT), S.ON_HOLD],
+        target=S.REJECTED,
+        permission=allowed(Role.HQ_SECURITY),
+        custom=info(_("Reject on security grounds"), reason=True, danger=True),
+    )
+    def reject_on_security_grounds(self) -> None:
+        self.held_from_state = ""
+
+
+TRANSITION_NAMES = tuple(
+    name
+    for name, value in vars(CaseWorkflow).items()
+    if callable(value) and hasattr(value, "_django_fsm")
+)

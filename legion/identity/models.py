@@ -1,0 +1,83 @@
+"""Identity integrity: duplicate candidates across missions and watch-list hits.
+
+Both are review items for HQ security; nothing is merged or rejected automatically.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class ReviewDecision(models.Model):
+    """Fields shared by both kinds of review item."""
+
+    score = models.FloatField()
+    # Per-field comparison: {"surname": {"a": ..., "b": ..., "score": 0.93}, ...}
+    explanation = models.JSONField(default=dict)
+    status = models.CharField(
+        max_length=10, choices=ReviewStatus, default=ReviewStatus.OPEN, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class DuplicateCandidate(ReviewDecision):
+    """Two cases that may be the same person; `case` is the newer one."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="duplicate_candidates"
+    )
+    other_case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "other_case"], name="duplicate_pair_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ~ {self.other_case_id} ({self.score:.2f})"
+
+
+class WatchlistEntry(models.Model):
+    """A person on an imported watch list (FollowTheMoney entity or CSV row)."""
+
+    source = models.CharField(max_length=100)
+    entity_id = models.CharField(max_length=200)
+    schema = models.CharField(max_length=40, default="Person")
+    caption = models.CharField(max_length=300)
+    properties = models.JSONField(default=dict)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "entity_id"], name="watchlist_entity_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.caption} ({self.source})"
+
+
+class WatchlistHit(ReviewDecision):
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="watchlist_hits")
+    entry = models.ForeignKey(WatchlistEntry, on_delete=models.CASCADE, related_name="hits")
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [models.UniqueConstraint(fields=["case", "entry"], name="watchlist_hit_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ~ {self.entry} ({self.score:.2f})"

@@ -1,0 +1,123 @@
+"""Booking interviews and signing assessments; each goes through the case workflow."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from legion.cases.models import Case, CaseEvent
+from legion.cases.services import TransitionRefused, case_apply, case_lock, record_event
+from legion.cases.states import CaseState
+from legion.interviews.models import Assessment, Interview, InterviewSlot
+from legion.interviews.selectors import current_interview, open_slots
+from legion.missions.actors import Actor
+from legion.missions.models import Role
+
+
+def interview_book(*, reference: str, slot_id: int, actor: Actor, language: str = "") -> Interview:
+    """Book a slot for the case (applicant or consular officer) and schedule the interview."""
+    with transaction.atomic():
+        case = case_lock(reference=reference, actor=actor)
+        # Lock the slot row too, so two bookings cannot both take its last place.
+        slot = (
+            InterviewSlot.objects.select_for_update()
+            .filter(pk=slot_id, mission_id=case.mission_id)
+            .first()
+        )
+        if slot is None or not open_slots(mission_id=case.mission_id).filter(pk=slot.pk).exists():
+            raise TransitionRefused(
+                _("That interview time is no longer available. Please choose another."),
+                code="slot_unavailable",
+            )
+        case_apply(case=case, action="schedule_interview", actor=actor, data={"slot": slot.pk})
+        return Interview.objects.create(case=case, slot=slot, language=language or case.language)
+
+
+def interview_cancel(*, reference: str, actor: Actor, reason: str) -> Case:
+    """Cancel the booked interview; the case goes back to review and can book again."""
+    with transaction.atomic():
+        case = case_lock(reference=reference, actor=actor)
+        case_apply(case=case, action="cancel_interview", actor=actor, reason=reason)
+        case.interviews.filter(status=Interview.Status.BOOKED).update(
+            status=Interview.Status.CANCELLED, cancelled_at=timezone.now()
+        )
+    return case
+
+
+ASSESSMENT_ROLE = {
+    Assessment.Kind.MILITARY: Role.DEFENCE_ATTACHE,
+    Assessment.Kind.CONSULAR: Role.CONSUL,
+}
+
+
+def assessment_sign(
+    *,
+    reference: str,
+    actor: Actor,
+    kind: str,
+    favourable: bool,
+    notes: str = "",
+    suitability: str = "",
+    recommended_role: str = "",
+    identity_confirmed: bool | None = None,
+    language_ok: bool | None = None,
+) -> Assessment:
+    """Sign the attaché's (military) or the consul's (consular) assessment.
+
+    Only the holder of that role at the case's mission may sign it. When the second
+    assessment is signed the case becomes `interviewed`; if either is unfavourable it
+    is then rejected, with the assessments' notes as the reason.
+    """
+    with transaction.atomic():
+        case = case_lock(reference=reference, actor=actor)
+        role = ASSESSMENT_ROLE.get(kind)
+        if role is None:
+            raise TransitionRefused(_("Unknown assessment kind."), code="invalid")
+        if not actor.has_role(role, case.mission_id):
+            raise TransitionRefused(
+                _("Only the %(role)s of this mission can sign this assessment.")
+                % {"role": Role(role).label},
+                code="forbidden",
+            )
+        interview = current_interview(case=case)
+        if interview is None or case.state != CaseState.INTERVIEW_SCHEDULED:
+            raise TransitionRefused(
+                _("There is no scheduled interview to assess."), code="wrong_state"
+            )
+        if interview.assessments.filter(kind=kind).exists():
+            raise TransitionRefused(_("This assessment is already signed."), code="duplicate")
+        if kind == Assessment.Kind.MILITARY and not suitability:
+            raise TransitionRefused(_("Please choose a suitability."), code="invalid")
+        if kind == Assessment.Kind.CONSULAR and identity_confirmed is None:
+            raise TransitionRefused(
+                _("Please say whether the identity was confirmed."), code="invalid"
+            )
+        assessment = Assessment.objects.create(
+            interview=interview,
+            kind=kind,
+            favourable=favourable,
+            suitability=suitability,
+            recommended_role=recommended_role,
+            identity_confirmed=identity_confirmed,
+            language_ok=language_ok,
+            notes=notes,
+            signed_by=actor.user,
+            signed_by_name=actor.user.get_full_name() or actor.label,
+        )
+        record_event(
+            case=case,
+            kind=CaseEvent.Kind.INTERVIEW,
+            action=f"sign_{kind}_assessment",
+            actor=actor,
+            data={"favourable": favourable},
+        )
+        signed = list(interview.assessments.all())
+        if len(signed) == 2:
+            Interview.objects.filter(pk=interview.pk).update(status=Interview.Status.HELD)
+            case_apply(case=case, action="complete_interview", actor=actor)
+            unfavourable = [a for a in signed if not a.favourable]
+            if unfavourable:
+                reason = "; ".join(
+                    f"{a.get_kind_display()}: {a.notes or _('unfavourable')}" for a in unfavourable
+                )
+                case_apply(case=case, action="reject_after_interview", actor=actor, reason=reason)
+    return assessment

@@ -1,0 +1,245 @@
+"""Legion settings, read from the environment and failing loudly on bad values.
+
+LEGION_ENV selects the profile: "dev" (default: SQLite, console e-mail, keys
+generated once into var/dev-secrets.json) or "production" (every secret must be
+given in the environment or in a file named by NAME_FILE; nothing is generated).
+"""
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("LEGION_VAR_DIR", BASE_DIR / "var"))
+
+
+def envbool(name: str, default: str) -> bool:
+    value = os.environ.get(name, default).lower()
+    if value not in ("true", "false", "1", "0", "yes", "no"):
+        raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+    return value in ("true", "1", "yes")
+
+
+def envint(name: str, default: str) -> int:
+    value = os.environ.get(name, default)
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
+
+
+LEGION_ENV = os.environ.get("LEGION_ENV", "dev")
+if LEGION_ENV not in ("dev", "production"):
+    raise ImproperlyConfigured(f"LEGION_ENV must be dev or production, not {LEGION_ENV!r}")
+PRODUCTION = LEGION_ENV == "production"
+
+
+def _dev_secrets() -> dict[str, str]:
+    """Development secrets, generated once per checkout and never committed."""
+    path = VAR_DIR / "dev-secrets.json"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        generated = {
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "LEGION_FIELD_KEYS": "k1:" + secrets.token_urlsafe(32),
+            "LEGION_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
+        }
+        path.write_text(json.dumps(generated, indent=2))
+        path.chmod(0o600)
+    return json.loads(path.read_text())
+
+
+def envsecret(name: str) -> str:
+    """A secret from NAME, or from the file named by NAME_FILE; generated only in dev."""
+    if value := os.environ.get(name):
+        return value
+    if file_name := os.environ.get(f"{name}_FILE"):
+        return Path(file_name).read_text().strip()
+    if PRODUCTION:
+        raise ImproperlyConfigured(f"{name} (or {name}_FILE) must be set in production")
+    return _dev_secrets()[name]
+
+
+SECRET_KEY = envsecret("SECRET_KEY")
+# Field encryption keys as "id:base64key,id:base64key"; the first one encrypts,
+# all of them decrypt (so keys can be rotated without downtime).
+LEGION_FIELD_KEYS = envsecret("LEGION_FIELD_KEYS")
+LEGION_BLIND_INDEX_KEY = envsecret("LEGION_BLIND_INDEX_KEY")
+
+DEBUG = envbool("DEBUG", "false" if PRODUCTION else "true")
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h] or (
+    [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_countries",
+    "django_tasks_db",
+    "legion.missions",
+    "legion.advisories",
+    "legion.cases",
+    "legion.interviews",
+    "legion.identity",
+    "legion.portal",
+    "legion.workspace",
+    "legion.reports",
+    "legion.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "legion.urls"
+WSGI_APPLICATION = "legion.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "legion" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# SQLite (WAL) by default; PostgreSQL in production through DATABASE_URL.
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'legion.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "workspace:login"
+LOGIN_REDIRECT_URL = "workspace:home"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("uk", "Українська"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "legion" / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = Path(os.environ.get("LEGION_MEDIA_ROOT", VAR_DIR / "media"))
+
+# Uploaded documents: limits the portal and the workspace enforce.
+LEGION_MAX_UPLOAD_BYTES = envint("LEGION_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# E-mail through Django 6.1 mailers: the console in dev, SMTP (EMAIL_URL-style options
+# via LEGION_SMTP_*) in production.
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "LEGION_MAIL_BACKEND",
+            "django.core.mail.backends.smtp.EmailBackend"
+            if PRODUCTION
+            else "django.core.mail.backends.console.EmailBackend",
+        ),
+    }
+}
+if PRODUCTION:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("LEGION_SMTP_HOST", "localhost"),
+        "port": envint("LEGION_SMTP_PORT", "587"),
+        "username": os.environ.get("LEGION_SMTP_USER", ""),
+        "password": os.environ.get("LEGION_SMTP_PASSWORD", ""),
+        "use_tls": envbool("LEGION_SMTP_TLS", "true"),
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Legion <no-reply@legion.example>")
+
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("LEGION_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = envint("LEGION_SESSION_SECONDS", str(8 * 3600))
+CSRF_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", str(365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Built-in CSP: no inline script or style anywhere, nothing from other origins.
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+# The legion this installation serves; the demo data set is Ukraine's.
+LEGION_RECEIVING_COUNTRY = os.environ.get("LEGION_RECEIVING_COUNTRY", "UA")

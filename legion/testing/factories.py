@@ -1,0 +1,153 @@
+"""factory_boy factories for tests and benchmarks."""
+
+import datetime as dt
+import hashlib
+
+import factory
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from legion.advisories.models import Advisory, AdvisoryText
+from legion.cases.models import Applicant, Case, Document, ServiceRecord
+from legion.interviews.models import InterviewSlot
+from legion.missions.models import Membership, Mission
+
+# The smallest valid PDF: enough for content sniffing and previews.
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+class MissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mission
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"m{n}")
+    name = factory.LazyAttribute(lambda o: f"Embassy in {o.city}")
+    country = "GB"
+    city = factory.Sequence(lambda n: f"City {n}")
+    timezone = "Europe/London"
+    interview_languages = ["en"]
+    default_entry_point = "Krakovets border crossing (Poland–Ukraine)"
+    default_assembly_point = "Lviv, railway station, hall 2"
+    default_contacts = "+380 44 000 0000, legion-contact@example.org"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    first_name = "Staff"
+    last_name = factory.Sequence(lambda n: f"Member {n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@mission.example")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = "consular_officer"
+    mission = factory.SubFactory(MissionFactory)
+
+
+class ApplicantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Applicant
+
+    given_name = "James"
+    surname = factory.Sequence(lambda n: f"Turner{n}")
+    date_of_birth = dt.date(1988, 4, 12)
+    sex = "M"
+    place_of_birth = "Aldershot"
+    nationality = "GB"
+    passport_number = factory.Sequence(lambda n: f"5{n:08d}")
+    passport_country = "GB"
+    passport_expiry = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=900))
+    email = factory.Sequence(lambda n: f"applicant{n}@example.org")
+    phone = "+44 7700 900123"
+    languages = [{"code": "en", "level": "fluent"}]
+    has_criminal_record = False
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    mission = factory.SubFactory(MissionFactory)
+    applicant = factory.SubFactory(ApplicantFactory)
+    language = "en"
+
+
+class ServiceRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceRecord
+
+    case = factory.SubFactory(CaseFactory)
+    kind = "military"
+    country = "GB"
+    branch = "British Army, Parachute Regiment"
+    specialty = "Infantry"
+    rank = "Corporal"
+    start_year = 2006
+    end_year = 2014
+    deployments = "Afghanistan (Helmand) 2010"
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    case = factory.SubFactory(CaseFactory)
+    kind = "passport"
+    original_name = "passport.pdf"
+    content_type = "application/pdf"
+    file = factory.LazyAttribute(lambda o: ContentFile(MINIMAL_PDF + o.kind.encode(), name="x"))
+    size = factory.LazyAttribute(lambda o: len(MINIMAL_PDF + o.kind.encode()))
+    sha256 = factory.LazyAttribute(
+        lambda o: hashlib.sha256(MINIMAL_PDF + o.kind.encode()).hexdigest()
+    )
+
+
+class SlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InterviewSlot
+
+    mission = factory.SubFactory(MissionFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=3))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(minutes=45))
+    location = "Interview room 2"
+    capacity = 1
+
+
+class AdvisoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Advisory
+        django_get_or_create = ("nationality",)
+        skip_postgeneration_save = True
+
+    nationality = "GB"
+    stance = "conflicting"
+    source = "Chief of the Defence Staff; Foreign Secretary (March 2022)"
+    reviewed_on = dt.date(2022, 3, 9)
+
+    @factory.post_generation
+    def texts(self, create, extracted, **kwargs):
+        if create and not self.texts.exists():
+            AdvisoryText.objects.create(
+                advisory=self, language="en", title="Conflicting statements", body="Text."
+            )
+
+
+def set_state(case: Case, state: str) -> Case:
+    """Tests only: put a case straight into a state, bypassing the workflow."""
+    Case.objects.filter(pk=case.pk).update(state=state)
+    return Case.objects.get(pk=case.pk)

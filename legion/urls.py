@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("legion.api.urls")),
+    path("staff/", include("legion.workspace.urls")),
+    path("", include("legion.portal.urls")),
+]
