@@ -74,8 +74,8 @@ class Membership(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    models.Q(role__in=[r.value for r in MISSION_ROLES], mission__isnull=False)
-                    | models.Q(role__in=[r.value for r in HQ_ROLES], mission__isnull=True)
+                    models.Q(role__in=sorted(MISSION_ROLES), mission__isnull=False)
+                    | models.Q(role__in=sorted(HQ_ROLES), mission__isnull=True)
                 ),
                 name="membership_mission_matches_role",
             ),
