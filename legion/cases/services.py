@@ -161,6 +161,11 @@ def case_transition(
     return case
 
 
+def case_submit(*, reference: str, actor: Actor) -> Case:
+    """Submit a draft: the one entry point for submissions from every front end."""
+    return case_transition(reference=reference, action="submit", actor=actor)
+
+
 def case_lock(*, reference: str, actor: Actor) -> Case:
     """The case, locked for the rest of the caller's transaction, within the actor's scope."""
     try:
