@@ -1,0 +1,253 @@
+"""Uploading and removing case documents: one service for the portal and the workspace.
+
+A file is accepted only if its content (never its name) is a PDF, JPEG or PNG,
+it is within settings.LEGION_MAX_UPLOAD_BYTES, and the case does not already hold
+the very same file. Images are decoded and re-encoded, which drops their metadata
+(EXIF, GPS position, camera serial numbers). Every refusal has its own message and
+code, and nothing is stored when a file is refused.
+"""
+
+import hashlib
+import io
+import os
+import unicodedata
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from legion.cases.models import Case, CaseEvent, Document
+from legion.cases.services import CaseError, case_lock, record_event
+from legion.cases.states import CaseState
+from legion.missions.actors import Actor
+from legion.missions.models import Role
+
+# States in which documents can still be added: before and during the mission's review.
+UPLOAD_STATES = (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.IN_REVIEW)
+# Decoded images larger than this are refused before they can exhaust memory.
+MAX_IMAGE_PIXELS = 60_000_000
+
+
+class DocumentRefused(CaseError):
+    """A file that cannot be accepted; `code` says why, `message` tells the applicant."""
+
+
+@dataclass(frozen=True)
+class SniffedFile:
+    content_type: str
+    label: str
+    extensions: tuple[str, ...]
+
+
+PDF = SniffedFile("application/pdf", "PDF", (".pdf",))
+JPEG = SniffedFile("image/jpeg", "JPEG", (".jpg", ".jpeg", ".jfif"))
+PNG = SniffedFile("image/png", "PNG", (".png",))
+ACCEPTED = (PDF, JPEG, PNG)
+
+
+def sniff(data: bytes) -> SniffedFile | None:
+    """What the file really is, from its first bytes; None when it is none of ours."""
+    if data.startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    return None
+
+
+def clean_file_name(name: str) -> str:
+    """The name the applicant gave the file, safe to show: no folders, no control characters."""
+    base = os.path.basename(name.replace("\\", "/"))
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
+    return (base or "document")[:200]
+
+
+def _read_limited(uploaded_file, limit: int) -> bytes:
+    """Read at most limit + 1 bytes, so an oversize file is recognised without loading it."""
+    if getattr(uploaded_file, "size", None) is not None and uploaded_file.size > limit:
+        raise DocumentRefused(
+            _("The selected file must be smaller than %(limit)s.")
+            % {"limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    uploaded_file.seek(0)
+    data = uploaded_file.read(limit + 1)
+    if len(data) > limit:
+        raise DocumentRefused(
+            _("The selected file must be smaller than %(limit)s.")
+            % {"limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    return data
+
+
+def _reencode_image(data: bytes, kind: SniffedFile) -> bytes:
+    """Decode the image and write its pixels into a fresh file: no metadata survives."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise DocumentRefused(
+                    _("The image is too large. Use a photo of at most %(megapixels)d megapixels.")
+                    % {"megapixels": MAX_IMAGE_PIXELS // 1_000_000},
+                    code="image_too_large",
+                )
+            image.load()
+            # Apply the camera's rotation before the EXIF that carries it is dropped.
+            upright = ImageOps.exif_transpose(image)
+            if upright.mode in ("P", "PA"):
+                # A palette would not survive the copy below; full colour does.
+                upright = upright.convert("RGBA")
+            # A new image carries no metadata at all; only the pixels are copied over.
+            clean = Image.new(upright.mode, upright.size)
+            clean.paste(upright)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise DocumentRefused(
+            _("The image could not be read. It may be damaged: save it again or take a new photo."),
+            code="unreadable_image",
+        ) from None
+    out = io.BytesIO()
+    if kind is JPEG:
+        if clean.mode not in ("RGB", "L", "CMYK"):
+            clean = clean.convert("RGB")
+        clean.save(out, format="JPEG", quality=90, optimize=True)
+    else:
+        clean.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def document_inspect(*, data: bytes, file_name: str) -> tuple[bytes, SniffedFile]:
+    """Check one file's content and return what would be stored, and its type.
+
+    Raises DocumentRefused with a specific message. Pure: touches no database or disk.
+    """
+    if not data:
+        raise DocumentRefused(_("The selected file is empty."), code="empty")
+    kind = sniff(data)
+    if kind is None:
+        claimed = os.path.splitext(file_name.lower())[1]
+        if any(claimed in k.extensions for k in ACCEPTED):
+            raise DocumentRefused(
+                _(
+                    "The selected file is called “%(name)s” but it is not really a PDF, JPG "
+                    "or PNG. Upload a scan or photo of the document in one of those formats."
+                )
+                % {"name": clean_file_name(file_name)},
+                code="disguised_type",
+            )
+        raise DocumentRefused(_("The selected file must be a PDF, JPG or PNG."), code="wrong_type")
+    if kind is PDF:
+        if b"%%EOF" not in data[-2048:]:
+            raise DocumentRefused(
+                _("The PDF file is incomplete or damaged. Save or scan it again."),
+                code="damaged_pdf",
+            )
+        return data, kind
+    return _reencode_image(data, kind), kind
+
+
+def _check_actor(case: Case, actor: Actor) -> None:
+    if actor.is_applicant or actor.is_system:
+        return
+    if not actor.has_role(Role.CONSULAR_OFFICER, case.mission_id):
+        raise DocumentRefused(
+            _("Only the applicant or a consular officer of this mission can add documents."),
+            code="forbidden",
+        )
+
+
+def _refuse_duplicate(existing: Document) -> DocumentRefused:
+    return DocumentRefused(
+        _("You have already uploaded this file (as: %(kind)s).")
+        % {"kind": existing.get_kind_display()},
+        code="duplicate",
+    )
+
+
+def document_upload(*, reference: str, actor: Actor, kind: str, uploaded_file) -> Document:
+    """Add one document to a case after checking its content; nothing is kept on refusal.
+
+    `uploaded_file` is any file object with `.name` and `.read()` (an UploadedFile).
+    The stored bytes are the checked (for images: re-encoded) content.
+    """
+    if kind not in Document.Kind.values:
+        raise DocumentRefused(_("Choose which document this is."), code="wrong_kind")
+    if uploaded_file is None:
+        raise DocumentRefused(_("Select a file to upload."), code="no_file")
+    file_name = clean_file_name(getattr(uploaded_file, "name", "") or "")
+    data = _read_limited(uploaded_file, settings.LEGION_MAX_UPLOAD_BYTES)
+    content, sniffed = document_inspect(data=data, file_name=file_name)
+    digest = hashlib.sha256(content).hexdigest()
+
+    storage = Document._meta.get_field("file").storage
+    stored = ""
+    try:
+        with transaction.atomic():
+            case = case_lock(reference=reference, actor=actor)
+            _check_actor(case, actor)
+            if case.state not in UPLOAD_STATES:
+                raise DocumentRefused(
+                    _("Documents can no longer be added to this application."), code="closed"
+                )
+            existing = case.documents.filter(sha256=digest).first()
+            if existing is not None:
+                raise _refuse_duplicate(existing)
+            document = Document(
+                case=case,
+                kind=kind,
+                original_name=file_name,
+                content_type=sniffed.content_type,
+                size=len(content),
+                sha256=digest,
+            )
+            document.file.save("upload", ContentFile(content), save=False)
+            stored = document.file.name
+            document.save()
+            record_event(
+                case=case,
+                kind=CaseEvent.Kind.DOCUMENT,
+                action="upload",
+                actor=actor,
+                data={"document": document.pk, "kind": kind},
+            )
+    except IntegrityError:
+        # The same file arrived twice at once (a double click): the first one is kept.
+        if stored:
+            storage.delete(stored)
+        existing = Document.objects.filter(case__reference=reference, sha256=digest).first()
+        if existing is None:
+            raise
+        raise _refuse_duplicate(existing) from None
+    except BaseException:
+        if stored:
+            storage.delete(stored)
+        raise
+    return document
+
+
+def document_remove(*, reference: str, actor: Actor, document_id: int) -> None:
+    """Remove a document the applicant uploaded by mistake: only while the case is a draft
+    and the document has not been reviewed."""
+    with transaction.atomic():
+        case = case_lock(reference=reference, actor=actor)
+        document = case.documents.filter(pk=document_id).first()
+        if document is None:
+            raise DocumentRefused(_("No such document."), code="not_found")
+        if case.state != CaseState.DRAFT or document.status != Document.Status.PENDING:
+            raise DocumentRefused(_("This document can no longer be removed."), code="closed")
+        _check_actor(case, actor)
+        stored = document.file.name
+        document.delete()
+        record_event(
+            case=case,
+            kind=CaseEvent.Kind.DOCUMENT,
+            action="remove",
+            actor=actor,
+            data={"document": document_id, "kind": document.kind},
+        )
+        storage = Document._meta.get_field("file").storage
+        transaction.on_commit(lambda: storage.delete(stored))
