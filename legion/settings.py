@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "legion.workspace",
     "legion.reports",
     "legion.api",
+    "legion.demo",
 ]
 
 MIDDLEWARE = [

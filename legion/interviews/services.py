@@ -1,5 +1,7 @@
 """Booking interviews and signing assessments; each goes through the case workflow."""
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -121,3 +123,64 @@ def assessment_sign(
                 )
                 case_apply(case=case, action="reject_after_interview", actor=actor, reason=reason)
     return assessment
+
+
+def slot_series_create(
+    *,
+    mission_id: int,
+    first_day: dt.date,
+    last_day: dt.date,
+    day_starts: dt.time,
+    day_ends: dt.time,
+    minutes: int,
+    location: str,
+    weekdays: frozenset[int] = frozenset(range(5)),
+    capacity: int = 1,
+    languages: list[str] | None = None,
+) -> list[InterviewSlot]:
+    """Create a series of slots at once, e.g. weekdays 09:00–17:00 every 45 minutes for two
+    weeks. Times are in the mission's time zone; a slot must end by `day_ends`. Slots that
+    would start at the same moment as an existing slot of the mission are skipped."""
+    from zoneinfo import ZoneInfo
+
+    from legion.missions.models import Mission
+
+    if minutes < 5:
+        raise ValueError(_("A slot must last at least 5 minutes."))
+    if last_day < first_day:
+        raise ValueError(_("The last day must not be before the first day."))
+    if day_ends <= day_starts:
+        raise ValueError(_("The day must end after it starts."))
+    if (last_day - first_day).days > 366:
+        raise ValueError(_("A series can cover at most one year."))
+    mission = Mission.objects.get(pk=mission_id)
+    zone = ZoneInfo(mission.timezone)
+    length = dt.timedelta(minutes=minutes)
+    wanted = []
+    day = first_day
+    while day <= last_day:
+        if day.weekday() in weekdays:
+            start = dt.datetime.combine(day, day_starts, tzinfo=zone)
+            end_of_day = dt.datetime.combine(day, day_ends, tzinfo=zone)
+            while start + length <= end_of_day:
+                wanted.append(start)
+                start += length
+        day += dt.timedelta(days=1)
+    taken = set(
+        InterviewSlot.objects.filter(mission=mission, starts_at__in=wanted).values_list(
+            "starts_at", flat=True
+        )
+    )
+    slots = [
+        InterviewSlot(
+            mission=mission,
+            starts_at=start,
+            ends_at=start + length,
+            location=location,
+            capacity=capacity,
+            languages=list(languages or []),
+        )
+        for start in wanted
+        if start not in taken
+    ]
+    return InterviewSlot.objects.bulk_create(slots)

@@ -1,0 +1,283 @@
+"""The demo legion's configuration: missions, staff roles and legal advisories.
+
+Advisory texts are our own summaries of what governments said in March 2022, as
+reported in the source article; each names its source and review date.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from legion.missions.models import Role
+
+# code, name, country, city, timezone, interview languages
+MISSIONS: list[tuple[str, str, str, str, str, list[str]]] = [
+    ("lon", "Embassy of Ukraine in the United Kingdom", "GB", "London", "Europe/London", ["en"]),
+    ("ott", "Embassy of Ukraine in Canada", "CA", "Ottawa", "America/Toronto", ["en", "fr"]),
+    (
+        "was",
+        "Embassy of Ukraine in the United States",
+        "US",
+        "Washington",
+        "America/New_York",
+        ["en", "es"],
+    ),
+    ("tyo", "Embassy of Ukraine in Japan", "JP", "Tokyo", "Asia/Tokyo", ["en", "ja"]),
+    ("vno", "Embassy of Ukraine in Lithuania", "LT", "Vilnius", "Europe/Vilnius", ["en", "lt"]),
+    ("tbs", "Embassy of Ukraine in Georgia", "GE", "Tbilisi", "Asia/Tbilisi", ["en", "ka"]),
+    ("waw", "Embassy of Ukraine in Poland", "PL", "Warsaw", "Europe/Warsaw", ["en", "pl"]),
+    ("ber", "Embassy of Ukraine in Germany", "DE", "Berlin", "Europe/Berlin", ["en", "de"]),
+    ("osl", "Embassy of Ukraine in Norway", "NO", "Oslo", "Europe/Oslo", ["en"]),
+    ("cph", "Embassy of Ukraine in Denmark", "DK", "Copenhagen", "Europe/Copenhagen", ["en"]),
+    ("par", "Embassy of Ukraine in France", "FR", "Paris", "Europe/Paris", ["en", "fr", "es"]),
+    ("cbr", "Embassy of Ukraine in Australia", "AU", "Canberra", "Australia/Sydney", ["en"]),
+    ("del", "Embassy of Ukraine in India", "IN", "New Delhi", "Asia/Kolkata", ["en", "hi"]),
+]
+
+# Entry points and assembly points offered as defaults in travel instructions.
+ENTRY_POINTS = {
+    "default": "Krakovets–Korczowa border crossing (Poland–Ukraine)",
+    "vno": "Yahodyn–Dorohusk border crossing (Poland–Ukraine)",
+    "tbs": "Chișinău, then Palanca–Maiaky crossing (Moldova–Ukraine)",
+}
+ASSEMBLY_POINT = "Lviv, main railway station, hall 2 — ask for the legion desk"
+CONTACTS = "Legion reception, Lviv: +380 32 000 0000 (24h); Signal: +380 67 000 0000"
+
+# (username suffix, role) for every mission; HQ users are listed apart.
+MISSION_STAFF: list[tuple[str, str]] = [
+    ("officer", Role.CONSULAR_OFFICER),
+    ("officer2", Role.CONSULAR_OFFICER),
+    ("attache", Role.DEFENCE_ATTACHE),
+    ("consul", Role.CONSUL),
+]
+HQ_STAFF: list[tuple[str, str, str, str]] = [
+    ("hq.security", Role.HQ_SECURITY, "Oksana", "Melnyk"),
+    ("hq.analyst", Role.HQ_ANALYST, "Taras", "Bondarenko"),
+    ("admin", Role.ADMINISTRATOR, "Iryna", "Shevchenko"),
+]
+# Ukrainian staff names for the missions' people, picked in order.
+STAFF_NAMES = [
+    ("Andrii", "Kovalenko"), ("Olena", "Tkachenko"), ("Serhii", "Hrytsenko"),
+    ("Mykola", "Kravchenko"), ("Yuliia", "Oliinyk"), ("Dmytro", "Shevchuk"),
+    ("Natalia", "Polishchuk"), ("Vasyl", "Lysenko"), ("Kateryna", "Marchenko"),
+    ("Bohdan", "Rudenko"), ("Halyna", "Savchenko"), ("Oleh", "Moroz"),
+    ("Viktoriia", "Kuzmenko"), ("Yaroslav", "Pavlenko"), ("Larysa", "Petrenko"),
+    ("Roman", "Hnatiuk"), ("Sofiia", "Ivanchenko"), ("Ihor", "Zinchenko"),
+]  # fmt: skip
+
+REVIEWED_ON = dt.date(2022, 3, 10)
+
+
+@dataclass(frozen=True)
+class AdvisoryContent:
+    nationality: str  # "" for the risk notice shown to everyone
+    stance: str
+    source: str
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # language: (title, body)
+
+
+ADVISORIES: list[AdvisoryContent] = [
+    AdvisoryContent(
+        "DK",
+        "permitted",
+        "Prime Minister Mette Frederiksen, press statement, 27 February 2022",
+        {
+            "en": (
+                "Denmark: joining is allowed",
+                "Denmark's Prime Minister said publicly that volunteering to fight for "
+                "Ukraine is a choice every Dane can make for themselves. As far as we know, "
+                "Danish law does not stop you from joining. Danish rules on military service "
+                "abroad may still apply to you; check them before you travel.",
+            ),
+            "uk": (
+                "Данія: вступ дозволено",
+                "Прем'єр-міністерка Данії публічно заявила, що добровільно воювати за Україну "
+                "— це вибір, який кожен данець може зробити сам. Наскільки нам відомо, "
+                "данське законодавство не забороняє вступ. Данські правила щодо військової "
+                "служби за кордоном можуть усе ж стосуватися вас; перевірте їх перед поїздкою.",
+            ),
+            "es": (
+                "Dinamarca: se permite unirse",
+                "La primera ministra de Dinamarca dijo públicamente que ofrecerse como "
+                "voluntario para luchar por Ucrania es una decisión que cada danés puede tomar "
+                "por sí mismo. Hasta donde sabemos, la ley danesa no le impide unirse. Las "
+                "normas danesas sobre el servicio militar en el extranjero pueden aplicarse "
+                "igualmente; consúltelas antes de viajar.",
+            ),
+        },
+    ),
+    AdvisoryContent(
+        "LV",
+        "permitted",
+        "Saeima (Parliament of Latvia), amendment of 1 March 2022",
+        {
+            "en": (
+                "Latvia: joining is allowed",
+                "Latvia's parliament voted to let its citizens serve voluntarily in Ukraine's "
+                "defence without criminal liability at home, and the government expressed "
+                "support for those who go to defend Ukraine's independence and common "
+                "security.",
+            ),
+            "uk": (
+                "Латвія: вступ дозволено",
+                "Парламент Латвії проголосував за те, щоб громадяни могли добровільно служити "
+                "в обороні України без кримінальної відповідальності вдома, а уряд висловив "
+                "підтримку тим, хто їде захищати незалежність України та спільну безпеку.",
+            ),
+            "es": (
+                "Letonia: se permite unirse",
+                "El parlamento de Letonia aprobó que sus ciudadanos puedan servir como "
+                "voluntarios en la defensa de Ucrania sin responsabilidad penal en su país, "
+                "y el gobierno expresó su apoyo a quienes vayan a defender la independencia "
+                "de Ucrania y la seguridad común.",
+            ),
+        },
+    ),
+    AdvisoryContent(
+        "CA",
+        "individual_decision",
+        "Foreign Minister Mélanie Joly, 27 February 2022",
+        {
+            "en": (
+                "Canada: an individual decision",
+                "Canada's Foreign Minister said that whether to go is each person's own "
+                "decision. The government has not said it will support you, and its travel "
+                "advice is still to avoid all travel to Ukraine. You go at your own risk.",
+            ),
+            "uk": (
+                "Канада: індивідуальне рішення",
+                "Міністерка закордонних справ Канади заявила, що їхати чи ні — особисте "
+                "рішення кожного. Уряд не обіцяв вам підтримки, а його рекомендація для "
+                "подорожей і далі — уникати будь-яких поїздок в Україну. Ви їдете на власний "
+                "ризик.",
+            ),
+            "es": (
+                "Canadá: una decisión individual",
+                "La ministra de Asuntos Exteriores de Canadá dijo que ir o no es una decisión "
+                "de cada persona. El gobierno no ha dicho que vaya a apoyarle, y su "
+                "recomendación de viaje sigue siendo evitar todo viaje a Ucrania. Usted va "
+                "bajo su propio riesgo.",
+            ),
+        },
+    ),
+    AdvisoryContent(
+        "AU",
+        "warned",
+        "Prime Minister Scott Morrison, 28 February 2022",
+        {
+            "en": (
+                "Australia: legal consequences possible",
+                "Australia's Prime Minister warned that Australians who fight in Ukraine may "
+                "face consequences under Australian law. Fighting with a foreign force can be "
+                "an offence for Australians in some circumstances. Get legal advice before "
+                "you decide.",
+            ),
+            "uk": (
+                "Австралія: можливі правові наслідки",
+                "Прем'єр-міністр Австралії попередив, що австралійці, які воюватимуть в "
+                "Україні, можуть зазнати наслідків за австралійським законодавством. Участь у "
+                "бойових діях в іноземних силах за певних обставин може бути злочином для "
+                "австралійців. Порадьтеся з юристом, перш ніж вирішувати.",
+            ),
+            "es": (
+                "Australia: posibles consecuencias legales",
+                "El primer ministro de Australia advirtió que los australianos que luchen en "
+                "Ucrania pueden enfrentar consecuencias según la ley australiana. Combatir con "
+                "una fuerza extranjera puede ser delito para los australianos en algunos "
+                "casos. Busque asesoramiento jurídico antes de decidir.",
+            ),
+        },
+    ),
+    AdvisoryContent(
+        "US",
+        "discouraged",
+        "Pentagon press secretary John Kirby, 7 March 2022",
+        {
+            "en": (
+                "United States: discouraged",
+                "The US government advises its citizens not to travel to Ukraine. Asked about "
+                "volunteers, the Pentagon's spokesman said that Americans who want to help "
+                "Ukraine should do so through humanitarian organisations instead. The US "
+                "cannot help you leave Ukraine if you get into trouble there.",
+            ),
+            "uk": (
+                "США: не рекомендується",
+                "Уряд США радить своїм громадянам не їхати в Україну. Відповідаючи на питання "
+                "про добровольців, речник Пентагону сказав, що американцям, які хочуть "
+                "допомогти Україні, краще робити це через гуманітарні організації. США не "
+                "зможуть допомогти вам виїхати з України, якщо ви потрапите в біду.",
+            ),
+            "es": (
+                "Estados Unidos: se desaconseja",
+                "El gobierno de EE. UU. aconseja a sus ciudadanos no viajar a Ucrania. "
+                "Preguntado por los voluntarios, el portavoz del Pentágono dijo que los "
+                "estadounidenses que quieran ayudar a Ucrania deberían hacerlo a través de "
+                "organizaciones humanitarias. EE. UU. no podrá ayudarle a salir de Ucrania si "
+                "tiene problemas allí.",
+            ),
+        },
+    ),
+    AdvisoryContent(
+        "GB",
+        "conflicting",
+        "Foreign Secretary Liz Truss (27 February 2022); Chief of the Defence Staff "
+        "Admiral Sir Tony Radakin (6 March 2022)",
+        {
+            "en": (
+                "United Kingdom: conflicting statements",
+                "The UK government has spoken with two voices. The Foreign Secretary said she "
+                "would support people who chose to go. The head of the armed forces later "
+                "called it illegal and pointless, and official travel advice is not to go. "
+                "Depending on what you do there, you could be prosecuted on your return.",
+            ),
+            "uk": (
+                "Велика Британія: суперечливі заяви",
+                "Уряд Великої Британії висловлювався по-різному. Міністерка закордонних справ "
+                "заявила, що підтримає тих, хто вирішить поїхати. Пізніше начальник штабу "
+                "оборони назвав це незаконним і марним, а офіційна рекомендація — не їхати. "
+                "Залежно від того, що ви там робитимете, після повернення вас можуть "
+                "переслідувати.",
+            ),
+            "es": (
+                "Reino Unido: declaraciones contradictorias",
+                "El gobierno británico se ha expresado de dos maneras. La ministra de Asuntos "
+                "Exteriores dijo que apoyaría a quienes decidieran ir. El jefe de las Fuerzas "
+                "Armadas lo calificó después de ilegal e inútil, y la recomendación oficial es "
+                "no ir. Según lo que haga allí, podría ser procesado a su regreso.",
+            ),
+        },
+    ),
+    AdvisoryContent(
+        "",
+        "warned",
+        "Russian Ministry of Defence spokesman Maj. Gen. Igor Konashenkov, 3 March 2022",
+        {
+            "en": (
+                "Risk notice: you may be denied prisoner-of-war status",
+                "Russia's Ministry of Defence has announced that it will not treat captured "
+                "foreign volunteers as combatants. It calls them mercenaries, says they have "
+                "no right to prisoner-of-war status and that they will be prosecuted as "
+                "criminals. If you are captured, you may not receive the protections of the "
+                "Geneva Conventions. Think about this, and talk to your family, before you "
+                "apply.",
+            ),
+            "uk": (
+                "Попередження: вам можуть відмовити у статусі військовополоненого",
+                "Міністерство оборони Росії оголосило, що не вважатиме полонених іноземних "
+                "добровольців комбатантами. Воно називає їх найманцями, заявляє, що вони не "
+                "мають права на статус військовополоненого і що їх переслідуватимуть як "
+                "злочинців. Якщо вас захоплять у полон, ви можете не отримати захисту "
+                "Женевських конвенцій. Подумайте про це й поговоріть із родиною, перш ніж "
+                "подавати заяву.",
+            ),
+            "es": (
+                "Aviso de riesgo: se le puede negar el estatus de prisionero de guerra",
+                "El Ministerio de Defensa de Rusia ha anunciado que no tratará a los "
+                "voluntarios extranjeros capturados como combatientes. Los llama mercenarios, "
+                "dice que no tienen derecho al estatus de prisionero de guerra y que serán "
+                "procesados como delincuentes. Si le capturan, puede que no reciba la "
+                "protección de los Convenios de Ginebra. Piénselo, y hable con su familia, "
+                "antes de presentar la solicitud.",
+            ),
+        },
+    ),
+]

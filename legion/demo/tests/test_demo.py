@@ -1,0 +1,133 @@
+"""`legion demo`: configuration, applicants in every state through the services, personas,
+the nationality mix, idempotence with --if-empty, and the bulk path."""
+
+import io
+import itertools
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from legion.advisories.models import Advisory
+from legion.cases.models import Applicant, Case, CaseEvent, EligibilityRule
+from legion.cases.states import CaseState
+from legion.demo.bulk import cases_bulk_generate
+from legion.demo.setup import demo_configure
+from legion.interviews.models import InterviewSlot
+from legion.missions.models import Membership, Mission, Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.VAR_DIR = tmp_path / "var"
+
+
+def run_demo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo_output():
+    return run_demo("--applicants", "40", "--seed", "7")
+
+
+def test_demo_takes_cases_to_every_state(demo_output):
+    counts = Counter(Case.objects.values_list("state", flat=True))
+    assert set(counts) == set(CaseState.values)
+    assert sum(counts.values()) == 40
+    assert "Cases by state: draft" in demo_output
+
+
+def test_every_demo_case_history_ends_in_its_state(demo_output):
+    for case in Case.objects.exclude(state=CaseState.DRAFT):
+        transitions = list(case.events.filter(kind=CaseEvent.Kind.TRANSITION))
+        assert transitions, case.state
+        assert transitions[0].from_state == CaseState.DRAFT
+        assert transitions[-1].to_state == case.state
+        for before, after in itertools.pairwise(transitions):
+            assert after.from_state == before.to_state
+            assert after.created_at >= before.created_at
+
+
+def test_personas_are_present_on_their_paths(demo_output):
+    def state_of(surname):
+        return Case.objects.get(applicant__surname=surname).state
+
+    assert state_of("Hargreaves") == CaseState.ARRIVED  # UK paratrooper
+    assert state_of("Kowalchuk") == CaseState.REFERRED  # no training at all
+    assert state_of("Volkov") == CaseState.REJECTED  # Russian national
+    assert state_of("Kessler") == CaseState.ON_HOLD  # watch list
+    assert state_of("Kowaltschuk") == CaseState.ON_HOLD  # applied twice
+    georgian = Applicant.objects.get(surname="Beridze")
+    assert georgian.native_name == "გიორგი ბერიძე"
+    assert Applicant.objects.get(surname="Takahashi").native_name == "高橋 健二"
+    russian = Case.objects.get(applicant__surname="Volkov")
+    assert "nationals of Russia" in russian.events.get(action="reject").reason
+
+
+def test_demo_configures_missions_staff_advisories_rules_and_slots(demo_output):
+    assert Mission.objects.count() >= 7
+    assert len(set(Mission.objects.values_list("country", flat=True))) >= 7
+    for role in Role.values:
+        assert Membership.objects.filter(role=role).exists(), role
+    for mission in Mission.objects.all():
+        held = set(Membership.objects.filter(mission=mission).values_list("role", flat=True))
+        assert held == {Role.CONSULAR_OFFICER, Role.DEFENCE_ATTACHE, Role.CONSUL}
+    stances = dict(Advisory.objects.values_list("nationality", "stance"))
+    assert stances == {
+        "DK": "permitted",
+        "LV": "permitted",
+        "CA": "individual_decision",
+        "AU": "warned",
+        "US": "discouraged",
+        "GB": "conflicting",
+        "": "warned",  # the prisoner-of-war risk notice, shown to all
+    }
+    for advisory in Advisory.objects.all():
+        assert set(advisory.texts.values_list("language", flat=True)) == {"en", "uk", "es"}
+        assert advisory.source and advisory.reviewed_on
+    assert EligibilityRule.objects.get(code="excluded_nationality").parameters == {
+        "countries": ["RU"]
+    }
+    assert InterviewSlot.objects.filter(mission__code="lon").count() > 50
+
+
+def test_demo_prints_a_login_for_every_role(demo_output):
+    assert "password for all: " in demo_output
+    for login in ("lon.officer", "lon.attache", "lon.consul", "hq.security", "hq.analyst"):
+        assert login in demo_output
+    assert "administrator" in demo_output
+
+
+def test_demo_if_empty_does_nothing_the_second_time(demo_output):
+    cases, events = Case.objects.count(), CaseEvent.objects.count()
+    again = run_demo("--if-empty")
+    assert "already loaded" in again
+    assert "lon.officer" in again  # logins are printed every time
+    assert (Case.objects.count(), CaseEvent.objects.count()) == (cases, events)
+
+
+def test_demo_refuses_to_run_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        run_demo("--applicants", "0")
+    assert not Mission.objects.exists()
+
+
+def test_bulk_path_follows_the_2022_nationality_mix_with_histories():
+    demo_configure()
+    assert cases_bulk_generate(count=3000, seed=3, batch_size=700) == 3000
+    nationality = Counter(Case.objects.values_list("applicant__nationality", flat=True))
+    assert 0.27 < nationality["US"] / 3000 < 0.35
+    assert 0.15 < nationality["GB"] / 3000 < 0.21
+    assert 0.05 < nationality["DE"] / 3000 < 0.09
+    assert len(nationality) > 40
+    assert set(Case.objects.values_list("state", flat=True)) == set(CaseState.values)
+    arrived = Case.objects.filter(state=CaseState.ARRIVED).first()
+    assert list(arrived.events.values_list("to_state", flat=True))[-1] == CaseState.ARRIVED
+    assert Case.objects.values("reference").distinct().count() == 3000
