@@ -8,7 +8,6 @@ benchmark volumes use `legion.demo.bulk.cases_bulk_generate`.
 """
 
 import datetime as dt
-import hashlib
 import random
 import re
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from legion.advisories.services import case_acknowledge_advisories
+from legion.cases.documents import document_upload
 from legion.cases.eligibility import evaluate_case
 from legion.cases.models import Applicant, Case, CaseEvent, Document, ServiceRecord
 from legion.cases.services import CaseError, case_transition, record_event
@@ -515,17 +515,12 @@ def case_create_for_story(story: Story, mission: Mission, rng: random.Random) ->
     elif story.experience:
         kinds.append(Document.Kind.SERVICE_RECORD)
     for kind in kinds:
-        content = _minimal_pdf(
-            f"Demo {kind.label} - {name.given} {name.surname} - {case.reference}"
-        )
-        Document.objects.create(
-            case=case,
+        content = _minimal_pdf(f"Demo {kind.label} - {name.given} {name.surname}")
+        document_upload(
+            reference=case.reference,
+            actor=Actor.applicant(case.pk),
             kind=kind,
-            file=ContentFile(content, name=f"{kind}.pdf"),
-            original_name=f"{kind.replace('_', '-')}.pdf",
-            content_type="application/pdf",
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_file=ContentFile(content, name=f"{kind.replace('_', '-')}.pdf"),
         )
     if not bare_draft:
         case_acknowledge_advisories(case=case)
