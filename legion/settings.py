@@ -47,10 +47,15 @@ def _dev_secrets() -> dict[str, str]:
             "SECRET_KEY": secrets.token_urlsafe(50),
             "LEGION_FIELD_KEYS": "k1:" + secrets.token_urlsafe(32),
             "LEGION_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
+            "LEGION_AUDIT_KEY": secrets.token_urlsafe(32),
         }
         path.write_text(json.dumps(generated, indent=2))
         path.chmod(0o600)
-    return json.loads(path.read_text())
+    stored = json.loads(path.read_text())
+    if "LEGION_AUDIT_KEY" not in stored:  # checkouts from before the audit log
+        stored["LEGION_AUDIT_KEY"] = secrets.token_urlsafe(32)
+        path.write_text(json.dumps(stored, indent=2))
+    return stored
 
 
 def envsecret(name: str) -> str:
@@ -69,6 +74,9 @@ SECRET_KEY = envsecret("SECRET_KEY")
 # all of them decrypt (so keys can be rotated without downtime).
 LEGION_FIELD_KEYS = envsecret("LEGION_FIELD_KEYS")
 LEGION_BLIND_INDEX_KEY = envsecret("LEGION_BLIND_INDEX_KEY")
+# Keys the audit log's hash chain (HMAC): kept out of the database, so a person who can
+# write to the database cannot rewrite the log and recompute the chain.
+LEGION_AUDIT_KEY = envsecret("LEGION_AUDIT_KEY")
 
 DEBUG = envbool("DEBUG", "false" if PRODUCTION else "true")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h] or (
@@ -97,10 +105,12 @@ INSTALLED_APPS = [
     "legion.reports",
     "legion.api",
     "legion.demo",
+    "legion.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "legion.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -241,6 +251,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Behind this many trusted reverse proxies, the client address is taken from
+# X-Forwarded-For (audit log, lockouts); 0 means REMOTE_ADDR.
+LEGION_PROXY_COUNT = envint("LEGION_PROXY_COUNT", "0")
+# How long HQ security keeps a case opened by breaking the glass.
+LEGION_BREAK_GLASS_MINUTES = envint("LEGION_BREAK_GLASS_MINUTES", "60")
 
 # The legion this installation serves; the demo data set is Ukraine's.
 LEGION_RECEIVING_COUNTRY = os.environ.get("LEGION_RECEIVING_COUNTRY", "UA")

@@ -12,7 +12,8 @@ def cases_visible_to(actor: Actor) -> QuerySet[Case]:
     command uses, so that mission scoping cannot be forgotten in one place.
 
     - mission staff: cases of their missions;
-    - HQ security: cases named in an identity review item (duplicates, watch list);
+    - HQ security: cases named in an identity review item (duplicates, watch list),
+      and cases opened by breaking the glass, while the grant lasts;
     - applicants: their own case; the system: everything;
     - HQ analysts and administrators: none (aggregates and configuration only).
     """
@@ -25,9 +26,10 @@ def cases_visible_to(actor: Actor) -> QuerySet[Case]:
         return cases.none()
     scope = Q(mission_id__in=actor.mission_ids())
     if Role.HQ_SECURITY in actor.hq_roles():
+        from legion.audit.break_glass import break_glass_cases_q
         from legion.identity.selectors import cases_under_review_q
 
-        scope |= cases_under_review_q()
+        scope |= cases_under_review_q() | break_glass_cases_q(actor.user)
     return cases.filter(scope)
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from legion.audit.services import audit_record
 from legion.cases.models import Case, CaseEvent
 from legion.cases.selectors import case_for_actor
 from legion.cases.states import FINAL_STATES, CaseState
@@ -61,8 +62,8 @@ def record_event(
     reason: str = "",
     data: dict | None = None,
 ) -> CaseEvent:
-    """Append one entry to the case's history."""
-    return CaseEvent.objects.create(
+    """Append one entry to the case's history, and a link to the audit chain."""
+    event = CaseEvent.objects.create(
         case=case,
         kind=kind,
         action=action,
@@ -73,6 +74,15 @@ def record_event(
         reason=reason,
         data=data or {},
     )
+    # The reason stays in the case history (erasure may clear it); the chain records
+    # who did what to which case, and when.
+    audit_record(
+        action=f"case.{kind}",
+        actor=actor,
+        case=case,
+        data={"event": event.pk, "action": action, "from": from_state, "to": to_state},
+    )
+    return event
 
 
 def unmet_guards(case: Case, action: str) -> tuple[str, ...]:
