@@ -1,0 +1,212 @@
+"""Cases: list in scope, detail, available actions, transitions, assignment, bulk."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Schema
+
+from legion.api.schemas import (
+    ActionOut,
+    AssignmentIn,
+    BulkResult,
+    BulkTransitionIn,
+    BulkTransitionOut,
+    CaseDetail,
+    CasePage,
+    Error,
+    TransitionIn,
+    ValidationErrorOut,
+)
+from legion.cases.models import Case
+from legion.cases.selectors import case_for_actor, cases_visible_to
+from legion.cases.services import (
+    case_assign,
+    case_available_actions,
+    case_transition,
+    cases_bulk_transition,
+)
+from legion.cases.states import CaseState
+from legion.missions.actors import Actor
+
+router = Router(tags=["cases"])
+ERRORS = {401: Error, 404: Error, 409: Error, 422: ValidationErrorOut}
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    return Actor.staff(request.auth)
+
+
+class CaseFilters(Schema):
+    state: CaseState | None = None
+    mission: str | None = None
+    assigned: str | None = None  # "me", "none" or a username
+    page: int = 1
+    page_size: int = 50
+
+    def validate_paging(self) -> None:
+        from ninja.errors import ValidationError
+
+        problems = []
+        if self.page < 1:
+            problems.append({"loc": ("query", "page"), "msg": "Must be 1 or more."})
+        if not 1 <= self.page_size <= 200:
+            problems.append({"loc": ("query", "page_size"), "msg": "Must be between 1 and 200."})
+        if problems:
+            raise ValidationError(problems)
+
+
+def summary(case: Case) -> dict:
+    return {
+        "reference": case.reference,
+        "state": case.state,
+        "state_label": case.get_state_display(),
+        "mission": case.mission.code,
+        "nationality": case.applicant.nationality.code or "",
+        "applicant_name": str(case.applicant),
+        "assigned_to": case.assigned_to.get_username() if case.assigned_to else None,
+        "submitted_at": case.submitted_at,
+        "updated_at": case.updated_at,
+    }
+
+
+def actions(case: Case, actor: Actor) -> list[dict]:
+    return [
+        {
+            "name": a.name,
+            "label": a.label,
+            "reason_required": a.reason_required,
+            "danger": a.danger,
+            "unmet": list(a.unmet),
+        }
+        for a in case_available_actions(case=case, actor=actor)
+    ]
+
+
+def detail(case: Case, actor: Actor) -> dict:
+    applicant = case.applicant
+    return {
+        **summary(case),
+        "held_from_state": case.held_from_state,
+        "language": case.language,
+        "applicant": {
+            "given_name": applicant.given_name,
+            "surname": applicant.surname,
+            "native_name": applicant.native_name,
+            "date_of_birth": applicant.date_of_birth,
+            "nationality": applicant.nationality.code or "",
+            "second_nationality": applicant.second_nationality.code or "",
+            "languages": applicant.languages or [],
+        },
+        "documents": [
+            {"id": d.pk, "kind": d.kind, "status": d.status, "uploaded_at": d.uploaded_at}
+            for d in case.documents.all()
+        ],
+        "events": [
+            {
+                "at": e.created_at,
+                "kind": e.kind,
+                "action": e.action,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "actor": e.actor_label,
+                "reason": e.reason,
+            }
+            for e in case.events.all()
+        ],
+        "actions": actions(case, actor),
+    }
+
+
+def get_case(actor: Actor, reference: str) -> Case:
+    try:
+        return case_for_actor(actor, reference.upper())
+    except Case.DoesNotExist:
+        raise Http404("No such case.") from None
+
+
+# Declared before the /{reference} routes, which would otherwise match it.
+@router.post(
+    "/bulk-transitions",
+    response={200: BulkTransitionOut, **ERRORS},
+    summary="One action on many cases; each case succeeds or is refused on its own",
+)
+def bulk_transition(request: HttpRequest, payload: BulkTransitionIn):
+    references = [r.strip().upper() for r in payload.references]
+    results = cases_bulk_transition(
+        references=references, action=payload.action, actor=actor_of(request), reason=payload.reason
+    )
+    return {
+        "results": [
+            BulkResult(reference=ref, ok=message == "ok", detail=message)
+            for ref, message in results.items()
+        ]
+    }
+
+
+@router.get("", response={200: CasePage, **ERRORS}, summary="Cases in your scope")
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
+    filters.validate_paging()
+    actor = actor_of(request)
+    cases: QuerySet[Case] = cases_visible_to(actor).select_related(
+        "mission", "applicant", "assigned_to"
+    )
+    if filters.state:
+        cases = cases.filter(state=filters.state)
+    if filters.mission:
+        cases = cases.filter(mission__code=filters.mission)
+    if filters.assigned == "me":
+        cases = cases.filter(assigned_to=request.auth)
+    elif filters.assigned == "none":
+        cases = cases.filter(assigned_to__isnull=True)
+    elif filters.assigned:
+        cases = cases.filter(assigned_to__username=filters.assigned)
+    start = (filters.page - 1) * filters.page_size
+    return {
+        "count": cases.count(),
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "results": [summary(c) for c in cases[start : start + filters.page_size]],
+    }
+
+
+@router.get("/{reference}", response={200: CaseDetail, **ERRORS}, summary="One case")
+def case_detail(request: HttpRequest, reference: str):
+    actor = actor_of(request)
+    return detail(get_case(actor, reference), actor)
+
+
+@router.get(
+    "/{reference}/actions", response={200: list[ActionOut], **ERRORS}, summary="Available actions"
+)
+def case_actions(request: HttpRequest, reference: str):
+    actor = actor_of(request)
+    return actions(get_case(actor, reference), actor)
+
+
+@router.post(
+    "/{reference}/transitions",
+    response={200: CaseDetail, **ERRORS},
+    summary="Take a transition (409 with the refusal when the workflow refuses)",
+)
+def take_transition(request: HttpRequest, reference: str, payload: TransitionIn):
+    actor = actor_of(request)
+    case = case_transition(
+        reference=reference.upper(), action=payload.action, actor=actor, reason=payload.reason
+    )
+    return detail(get_case(actor, case.reference), actor)
+
+
+@router.post(
+    "/{reference}/assignment",
+    response={200: CaseDetail, **ERRORS},
+    summary="Assign to a consular officer of the mission, or unassign (null)",
+)
+def assign(request: HttpRequest, reference: str, payload: AssignmentIn):
+    actor = actor_of(request)
+    assignee_id = None
+    if payload.assignee is not None:
+        user = get_user_model().objects.filter(username=payload.assignee).first()
+        # An unknown username is refused by the service like any non-officer.
+        assignee_id = user.pk if user else 0
+    case = case_assign(reference=reference.upper(), actor=actor, assignee_id=assignee_id)
+    return detail(get_case(actor, case.reference), actor)

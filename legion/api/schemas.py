@@ -1,0 +1,146 @@
+"""Request and response shapes of the REST API."""
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from legion.cases.states import CaseState
+
+
+class Error(Schema):
+    detail: str
+    code: str
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    code: str = "invalid"
+    errors: list[FieldError]
+
+
+class CaseSummary(Schema):
+    reference: str
+    state: CaseState
+    state_label: str
+    mission: str
+    nationality: str
+    applicant_name: str
+    assigned_to: str | None
+    submitted_at: dt.datetime | None
+    updated_at: dt.datetime
+
+
+class CasePage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[CaseSummary]
+
+
+class ApplicantOut(Schema):
+    given_name: str
+    surname: str
+    native_name: str
+    date_of_birth: dt.date | None
+    nationality: str
+    second_nationality: str
+    languages: list[dict]
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    kind: str
+    action: str
+    from_state: str
+    to_state: str
+    actor: str
+    reason: str
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    status: str
+    uploaded_at: dt.datetime
+
+
+class ActionOut(Schema):
+    name: str
+    label: str
+    reason_required: bool
+    danger: bool
+    unmet: list[str] = Field(description="Why it cannot be taken now; empty when it can.")
+
+
+class CaseDetail(CaseSummary):
+    held_from_state: str
+    language: str
+    applicant: ApplicantOut
+    documents: list[DocumentOut]
+    events: list[EventOut]
+    actions: list[ActionOut]
+
+
+class TransitionIn(Schema):
+    action: str = Field(min_length=1, max_length=40)
+    reason: str = Field("", max_length=2000)
+
+
+class AssignmentIn(Schema):
+    assignee: str | None = Field(
+        description="Username of a consular officer of the case's mission; null to unassign."
+    )
+
+
+class BulkTransitionIn(TransitionIn):
+    references: list[str] = Field(min_length=1, max_length=500)
+
+
+class BulkResult(Schema):
+    reference: str
+    ok: bool
+    detail: str
+
+
+class BulkTransitionOut(Schema):
+    results: list[BulkResult]
+
+
+class MissionOut(Schema):
+    code: str
+    name: str
+    kind: str
+    country: str
+    city: str
+    timezone: str
+    interview_languages: list[str]
+
+
+class SlotOut(Schema):
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    location: str
+    capacity: int
+    booked: int
+    languages: list[str]
+    is_cancelled: bool
+
+
+class TallyOut(Schema):
+    key: str
+    label: str
+    count: int | None = Field(description="null when suppressed (too small to publish).")
+    shown: str
+
+
+class StatisticsOut(Schema):
+    total: int
+    by_state: list[TallyOut]
+    by_mission: list[TallyOut]
+    by_nationality: list[TallyOut]
