@@ -138,3 +138,13 @@ def case_has_current_acknowledgements(*, case) -> bool:
         for a in Acknowledgement.objects.filter(case=case)
     }
     return all((v.nationality, v.version) in acknowledged for v in advisories_for_case(case))
+
+
+def advisory_version_bump(*, advisory: Advisory) -> int:
+    """The text or the stance of an advisory changed: give it a new version, so every
+    applicant who acknowledged the old one must read and acknowledge it again."""
+    from django.db.models import F
+
+    Advisory.objects.filter(pk=advisory.pk).update(version=F("version") + 1)
+    advisory.refresh_from_db(fields=["version"])
+    return advisory.version
