@@ -1,4 +1,5 @@
-"""Uploading and removing case documents: one service for the portal and the workspace.
+"""Case documents: uploading and removing (portal and workspace), and their review by
+the mission's consular officers (workspace, API).
 
 A file is accepted only if its content (never its name) is a PDF, JPEG or PNG,
 it is within settings.LEGION_MAX_UPLOAD_BYTES, and the case does not already hold
@@ -17,11 +18,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from legion.cases.models import Case, CaseEvent, Document
-from legion.cases.services import CaseError, case_lock, record_event
+from legion.cases.services import CaseError, TransitionRefused, case_lock, record_event
 from legion.cases.states import CaseState
 from legion.missions.actors import Actor
 from legion.missions.models import Role
@@ -251,3 +253,110 @@ def document_remove(*, reference: str, actor: Actor, document_id: int) -> None:
         )
         storage = Document._meta.get_field("file").storage
         transaction.on_commit(lambda: storage.delete(stored))
+
+
+# Documents are reviewed while the case is being vetted; later they are part of the record.
+REVIEWABLE_STATES = (CaseState.SUBMITTED, CaseState.IN_REVIEW)
+REJECTION_REASON_MAX = Document._meta.get_field("rejection_reason").max_length
+
+
+def _document_for_review(*, reference: str, document_id: int, actor: Actor) -> Document:
+    """The document, with its case locked, after checking role and state."""
+    case = case_lock(reference=reference, actor=actor)
+    if not actor.has_role(Role.CONSULAR_OFFICER, case.mission_id):
+        raise TransitionRefused(
+            _("Only consular officers of this mission review documents."), code="forbidden"
+        )
+    if case.state not in REVIEWABLE_STATES:
+        raise TransitionRefused(
+            _(
+                "Documents are reviewed while a case is submitted or in review; "
+                "this one is “%(state)s”."
+            )
+            % {"state": case.get_state_display()},
+            code="wrong_state",
+        )
+    document = Document.objects.filter(pk=document_id, case=case).first()
+    if document is None:
+        raise CaseError(_("No such document."), code="not_found")
+    document.case = case
+    return document
+
+
+def _record_review(document: Document, actor: Actor, action: str, reason: str = "") -> None:
+    record_event(
+        case=document.case,
+        kind=CaseEvent.Kind.DOCUMENT,
+        action=action,
+        actor=actor,
+        reason=reason,
+        data={"document": document.pk, "kind": document.kind},
+    )
+
+
+def document_verify(*, reference: str, document_id: int, actor: Actor) -> Document:
+    """Mark one document of the case as verified by this consular officer."""
+    with transaction.atomic():
+        document = _document_for_review(reference=reference, document_id=document_id, actor=actor)
+        if document.status == Document.Status.VERIFIED:
+            raise TransitionRefused(_("This document is already verified."), code="unchanged")
+        document.status = Document.Status.VERIFIED
+        document.rejection_reason = ""
+        document.reviewed_by = actor.user
+        document.reviewed_at = timezone.now()
+        document.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
+        _record_review(document, actor, "verify_document")
+    return document
+
+
+def document_reject(*, reference: str, document_id: int, actor: Actor, reason: str) -> Document:
+    """Reject one document with a reason the applicant will read (so they can upload a
+    better one)."""
+    reason = reason.strip()
+    if not reason:
+        raise TransitionRefused(_("Please give a reason."), code="reason_required")
+    if len(reason) > REJECTION_REASON_MAX:
+        raise TransitionRefused(
+            _("Please keep the reason under %(max)d characters.") % {"max": REJECTION_REASON_MAX},
+            code="invalid",
+        )
+    with transaction.atomic():
+        document = _document_for_review(reference=reference, document_id=document_id, actor=actor)
+        if document.status == Document.Status.REJECTED:
+            raise TransitionRefused(_("This document is already rejected."), code="unchanged")
+        document.status = Document.Status.REJECTED
+        document.rejection_reason = reason
+        document.reviewed_by = actor.user
+        document.reviewed_at = timezone.now()
+        document.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
+        _record_review(document, actor, "reject_document", reason)
+    return document
+
+
+def case_documents_verify(*, reference: str, actor: Actor) -> int:
+    """Verify every document of the case still waiting for review; returns how many.
+
+    All or nothing: if the actor may not review this case, nothing changes."""
+    with transaction.atomic():
+        case: Case = case_lock(reference=reference, actor=actor)
+        pending = list(
+            case.documents.filter(status=Document.Status.PENDING).values_list("pk", flat=True)
+        )
+        if not pending:
+            raise TransitionRefused(_("No documents are waiting for review."), code="unchanged")
+        for document_id in pending:
+            document_verify(reference=reference, document_id=document_id, actor=actor)
+    return len(pending)
+
+
+def cases_bulk_verify_documents(*, references: list[str], actor: Actor) -> dict[str, str]:
+    """Verify the pending documents of many cases, each case on its own; a result per
+    reference ("ok" or the refusal message), like cases_bulk_transition."""
+    results: dict[str, str] = {}
+    for reference in references:
+        try:
+            case_documents_verify(reference=reference, actor=actor)
+            results[reference] = "ok"
+        except CaseError as exc:
+            results[reference] = exc.message
+    return results

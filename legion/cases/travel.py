@@ -6,7 +6,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from legion.cases.models import Case, TravelInstructions, VisaDecision
+from legion.cases.notifications import enqueue_on_commit
 from legion.cases.services import TransitionRefused, case_apply, case_lock
+from legion.cases.tasks import send_travel_instructions
 from legion.missions.actors import Actor
 
 
@@ -78,7 +80,7 @@ def instructions_issue(
     with transaction.atomic():
         case: Case = case_lock(reference=reference, actor=actor)
         case_apply(case=case, action="issue_instructions", actor=actor)
-        return TravelInstructions.objects.create(
+        instructions = TravelInstructions.objects.create(
             case=case,
             entry_point=entry_point,
             assembly_point=assembly_point,
@@ -90,3 +92,5 @@ def instructions_issue(
             language=case.language,
             issued_by=actor.user,
         )
+        enqueue_on_commit(send_travel_instructions, instructions.pk)
+    return instructions

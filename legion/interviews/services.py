@@ -7,10 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legion.cases.models import Case, CaseEvent
+from legion.cases.notifications import enqueue_on_commit
 from legion.cases.services import TransitionRefused, case_apply, case_lock, record_event
 from legion.cases.states import CaseState
 from legion.interviews.models import Assessment, Interview, InterviewSlot
 from legion.interviews.selectors import current_interview, open_slots
+from legion.interviews.tasks import send_interview_cancellation, send_interview_invitation
 from legion.missions.actors import Actor
 from legion.missions.models import Role
 
@@ -31,7 +33,11 @@ def interview_book(*, reference: str, slot_id: int, actor: Actor, language: str 
                 code="slot_unavailable",
             )
         case_apply(case=case, action="schedule_interview", actor=actor, data={"slot": slot.pk})
-        return Interview.objects.create(case=case, slot=slot, language=language or case.language)
+        interview = Interview.objects.create(
+            case=case, slot=slot, language=language or case.language
+        )
+        enqueue_on_commit(send_interview_invitation, interview.pk)
+    return interview
 
 
 def interview_cancel(*, reference: str, actor: Actor, reason: str) -> Case:
@@ -39,9 +45,11 @@ def interview_cancel(*, reference: str, actor: Actor, reason: str) -> Case:
     with transaction.atomic():
         case = case_lock(reference=reference, actor=actor)
         case_apply(case=case, action="cancel_interview", actor=actor, reason=reason)
-        case.interviews.filter(status=Interview.Status.BOOKED).update(
-            status=Interview.Status.CANCELLED, cancelled_at=timezone.now()
-        )
+        booked = case.interviews.filter(status=Interview.Status.BOOKED)
+        cancelled = list(booked.values_list("pk", flat=True))
+        booked.update(status=Interview.Status.CANCELLED, cancelled_at=timezone.now())
+        for interview_id in cancelled:
+            enqueue_on_commit(send_interview_cancellation, interview_id)
     return case
 
 

@@ -1,0 +1,47 @@
+"""Template helpers of the staff workspace."""
+
+from typing import Any
+
+from django import template
+from django.urls import resolve
+
+from legion.missions.actors import Actor
+from legion.missions.models import Role
+from legion.workspace.access import staff_missions
+
+register = template.Library()
+
+
+@register.inclusion_tag("workspace/_nav.html", takes_context=True)
+def workspace_nav(context: dict[str, Any]) -> dict[str, Any]:
+    """The top navigation: home, and queue and calendar for each mission of the user."""
+    request = context["request"]
+    actor = getattr(request, "actor", None) or Actor.staff(request.user)
+    match = getattr(request, "resolver_match", None) or resolve(request.path_info)
+    return {
+        "missions": staff_missions(actor),
+        "current": match.url_name,
+        "current_mission": match.kwargs.get("mission", ""),
+        "is_admin": Role.ADMINISTRATOR in actor.hq_roles(),
+    }
+
+
+@register.filter
+def state_class(state: str) -> str:
+    """CSS class of a state badge."""
+    return f"state state-{state.replace('_', '-')}"
+
+
+@register.filter
+def filesize(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+@register.filter
+def words(value: str) -> str:
+    """An identifier such as start_review as words: start review."""
+    return value.replace("_", " ")

@@ -1,0 +1,1 @@
+"""Staff workspace views: thin, each calls a selector or a service."""

@@ -1,0 +1,114 @@
+"""The mission's interview calendar: a week of slots with their bookings."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from legion.cases.services import CaseError
+from legion.interviews.slots import SLOT_MANAGERS, slot_cancel, slot_create
+from legion.missions.actors import Actor
+from legion.missions.models import Mission
+from legion.workspace.access import mission_for_actor, staff_view
+from legion.workspace.forms import SlotForm
+from legion.workspace.selectors import mission_week
+from legion.workspace.views.common import render_at
+
+
+def _monday(value: str | None, zone: ZoneInfo) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        day = None
+    day = day or timezone.now().astimezone(zone).date()
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _week_url(mission: Mission, monday: dt.date) -> str:
+    return f"{reverse('workspace:calendar', args=[mission.code])}?week={monday.isoformat()}"
+
+
+def _languages(mission: Mission) -> list[str]:
+    return list(mission.interview_languages or ["en"])
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view
+def calendar(request: HttpRequest, mission: str) -> HttpResponse:
+    """GET shows the week; POST creates a slot (consular officers and the consul)."""
+    actor: Actor = request.actor
+    mission_obj = mission_for_actor(actor, mission)
+    zone = ZoneInfo(mission_obj.timezone)
+    monday = _monday(request.GET.get("week"), zone)
+    can_manage = any(actor.has_role(role, mission_obj.pk) for role in SLOT_MANAGERS)
+    form = SlotForm(
+        request.POST or None,
+        languages=_languages(mission_obj),
+        initial={"day": max(monday, timezone.now().astimezone(zone).date()), "start": "09:00"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        starts_at = dt.datetime.combine(data["day"], data["start"], tzinfo=zone)
+        try:
+            slot = slot_create(
+                mission=mission_obj,
+                actor=actor,
+                starts_at=starts_at,
+                minutes=data["minutes"],
+                location=data["location"],
+                capacity=data["capacity"],
+                languages=data["languages"],
+            )
+        except CaseError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, f"Slot opened on {starts_at:%a %d %b %Y at %H:%M} ({slot.location})."
+            )
+            return redirect(_week_url(mission_obj, _monday(data["day"].isoformat(), zone)))
+    today = timezone.now().astimezone(zone).date()
+    return render_at(
+        request,
+        mission_obj,
+        "workspace/calendar.html",
+        {
+            "days": mission_week(mission=mission_obj, monday=monday),
+            "monday": monday,
+            "sunday": monday + dt.timedelta(days=6),
+            "previous_week": _week_url(mission_obj, monday - dt.timedelta(days=7)),
+            "next_week": _week_url(mission_obj, monday + dt.timedelta(days=7)),
+            "this_week": _week_url(mission_obj, _monday(None, zone)),
+            "today": today,
+            "now": timezone.now(),
+            "form": form,
+            "can_manage": can_manage,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@staff_view
+def calendar_slot_cancel(request: HttpRequest, mission: str, slot_id: int) -> HttpResponse:
+    actor: Actor = request.actor
+    mission_obj = mission_for_actor(actor, mission)
+    zone = ZoneInfo(mission_obj.timezone)
+    back = _week_url(mission_obj, _monday(request.POST.get("week"), zone))
+    try:
+        slot = slot_cancel(
+            slot_id=slot_id,
+            mission=mission_obj,
+            actor=actor,
+            reason=request.POST.get("reason", ""),
+        )
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        local = slot.starts_at.astimezone(zone)
+        messages.success(request, f"Slot of {local:%a %d %b %H:%M} cancelled.")
+    return redirect(back)

@@ -1,0 +1,226 @@
+"""The case page and the actions taken from it: transitions, assignment, transfer, booking."""
+
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
+
+from legion.advisories.models import Acknowledgement
+from legion.cases.eligibility import evaluate_case
+from legion.cases.instructions import instructions_html
+from legion.cases.models import Case, TravelInstructions, VisaDecision
+from legion.cases.services import (
+    TRANSFERABLE_STATES,
+    AvailableAction,
+    CaseError,
+    case_assign,
+    case_available_actions,
+    case_transfer,
+    case_transition,
+)
+from legion.cases.states import CaseState
+from legion.interviews.models import Assessment, Interview
+from legion.interviews.selectors import current_interview, open_slots
+from legion.interviews.services import interview_book, interview_cancel
+from legion.missions.actors import Actor
+from legion.missions.models import Mission
+from legion.workspace.access import CaseAccess, staff_view, workspace_case, workspace_cases
+from legion.workspace.forms import BookingForm, TransferForm
+from legion.workspace.views.common import render_at
+from legion.workspace.views.queue import mission_officers
+
+# Transitions with side effects have their own form and service; the case page links
+# to the form instead of offering a bare button, and case_action refuses them.
+FORM_ACTIONS = {
+    "schedule_interview": "booking",
+    "complete_interview": "interview",
+    "reject_after_interview": "interview",
+    "issue_visa": "visa",
+    "refuse_visa": "visa",
+    "issue_instructions": "instructions",
+}
+
+
+def case_url(case: Case) -> str:
+    return reverse("workspace:case", args=[case.reference])
+
+
+def _back_to_case(request: HttpRequest, actor: Actor, reference: str) -> HttpResponse:
+    """Back to the case page, or to the home page if the case left the actor's scope."""
+    if workspace_cases(actor).filter(reference=reference).exists():
+        return redirect("workspace:case", reference)
+    return redirect("workspace:home")
+
+
+def _booking_form(case: Case, data=None) -> BookingForm:
+    zone = ZoneInfo(case.mission.timezone)
+    languages = list(case.mission.interview_languages or ["en"])
+    initial_language = case.language if case.language in languages else languages[0]
+    return BookingForm(
+        data,
+        slots=list(open_slots(mission_id=case.mission_id)[:200]),
+        languages=languages,
+        zone=zone,
+        initial={"language": initial_language},
+    )
+
+
+def case_page_context(actor: Actor, case: Case) -> dict:
+    access = CaseAccess.of(actor, case)
+    actions: list[AvailableAction] = case_available_actions(case=case, actor=actor)
+    documents = [d for d in case.documents.all() if d.kind in access.document_kinds]
+    interview = current_interview(case=case)
+    assessments = {a.kind: a for a in interview.assessments.all()} if interview else {}
+    instructions = TravelInstructions.objects.filter(case=case).first()
+    context = {
+        "case": case,
+        "applicant": case.applicant,
+        "access": access,
+        "plain_actions": [a for a in actions if a.name not in FORM_ACTIONS],
+        "form_actions": [(a, FORM_ACTIONS[a.name]) for a in actions if a.name in FORM_ACTIONS],
+        "documents": documents,
+        "service_records": list(case.service_records.all()),
+        "eligibility": evaluate_case(case, language="en") if access.sees_eligibility else None,
+        "events": list(case.events.select_related("actor")),
+        "interview": interview,
+        "past_interviews": case.interviews.exclude(pk=interview.pk if interview else None)
+        .select_related("slot")
+        .order_by("-booked_at"),
+        "military": assessments.get(Assessment.Kind.MILITARY),
+        "consular": assessments.get(Assessment.Kind.CONSULAR),
+        "can_sign_military": access.is_attache
+        and interview is not None
+        and case.state == CaseState.INTERVIEW_SCHEDULED
+        and Assessment.Kind.MILITARY not in assessments,
+        "can_sign_consular": access.is_consul
+        and interview is not None
+        and case.state == CaseState.INTERVIEW_SCHEDULED
+        and Assessment.Kind.CONSULAR not in assessments,
+        "visa": VisaDecision.objects.filter(case=case).first() if access.sees_travel else None,
+        "instructions": instructions if access.sees_travel else None,
+        "acknowledgements": Acknowledgement.objects.filter(case=case),
+    }
+    if context["instructions"] is not None:
+        # Staff read them in English; the PDF link gives the applicant's language.
+        context["instructions_html"] = mark_safe(instructions_html(instructions, language="en"))  # noqa: S308
+    if access.manages_case:
+        context["officers"] = mission_officers(case.mission_id)
+        if case.state == CaseState.IN_REVIEW:
+            context["booking_form"] = _booking_form(case)
+        if case.state in TRANSFERABLE_STATES:
+            context["transfer_form"] = TransferForm(
+                missions=list(Mission.objects.filter(is_active=True).exclude(pk=case.mission_id))
+            )
+    return context
+
+
+@require_GET
+@staff_view
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    actor: Actor = request.actor
+    case = workspace_case(actor, reference)
+    return render_at(request, case.mission, "workspace/case.html", case_page_context(actor, case))
+
+
+@require_POST
+@staff_view
+def case_action(request: HttpRequest, reference: str) -> HttpResponse:
+    """Take one plain transition of the table; refusals come back as the page's message."""
+    actor: Actor = request.actor
+    case = workspace_case(actor, reference)
+    action = request.POST.get("action", "")
+    reason = request.POST.get("reason", "")
+    try:
+        if action in FORM_ACTIONS:
+            raise CaseError("This action has its own form on the case page.", code="use_form")
+        if action == "cancel_interview":
+            interview_cancel(reference=case.reference, actor=actor, reason=reason)
+        else:
+            case_transition(reference=case.reference, action=action, actor=actor, reason=reason)
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        updated = Case.objects.get(pk=case.pk)
+        messages.success(request, f"Done: the case is now “{updated.get_state_display()}”.")
+    return _back_to_case(request, actor, case.reference)
+
+
+@require_POST
+@staff_view
+def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
+    actor: Actor = request.actor
+    case = workspace_case(actor, reference)
+    raw = request.POST.get("assignee", "")
+    if raw == "me":
+        assignee_id = actor.user.pk
+    elif raw in ("", "none"):
+        assignee_id = None
+    elif raw.isdigit():
+        assignee_id = int(raw)
+    else:
+        raise Http404("No such assignee")
+    try:
+        updated = case_assign(reference=case.reference, actor=actor, assignee_id=assignee_id)
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        who = updated.assigned_to
+        messages.success(
+            request,
+            f"Assigned to {who.get_full_name() or who.get_username()}." if who else "Unassigned.",
+        )
+    return _back_to_case(request, actor, case.reference)
+
+
+@require_POST
+@staff_view
+def case_transfer_view(request: HttpRequest, reference: str) -> HttpResponse:
+    actor: Actor = request.actor
+    case = workspace_case(actor, reference)
+    try:
+        updated = case_transfer(
+            reference=case.reference,
+            actor=actor,
+            mission_code=request.POST.get("mission", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"Case {updated.reference} transferred to {updated.mission.name}."
+        )
+    return _back_to_case(request, actor, case.reference)
+
+
+@require_POST
+@staff_view
+def case_book_interview(request: HttpRequest, reference: str) -> HttpResponse:
+    """Book a slot on the applicant's behalf (consular officer)."""
+    actor: Actor = request.actor
+    case = workspace_case(actor, reference)
+    form = _booking_form(case, request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose an open slot and a language.")
+        return _back_to_case(request, actor, case.reference)
+    try:
+        interview: Interview = interview_book(
+            reference=case.reference,
+            slot_id=form.cleaned_data["slot"],
+            actor=actor,
+            language=form.cleaned_data["language"],
+        )
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        local = interview.slot.starts_at.astimezone(ZoneInfo(case.mission.timezone))
+        messages.success(
+            request,
+            f"Interview booked for {local:%a %d %b %Y at %H:%M}; "
+            "the applicant is sent an invitation with a calendar file.",
+        )
+    return _back_to_case(request, actor, case.reference)

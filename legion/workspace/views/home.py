@@ -1,0 +1,38 @@
+"""Log-in and the home page: the user's missions, roles and waiting work."""
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from legion.identity.selectors import cases_under_review_q
+from legion.missions.models import Role
+from legion.workspace.access import staff_missions, staff_view, workspace_cases
+from legion.workspace.selectors import mission_summaries
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "workspace/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    template_name = "workspace/logged_out.html"
+
+
+@staff_view
+def home(request: HttpRequest) -> HttpResponse:
+    actor = request.actor
+    hq_roles = actor.hq_roles()
+    under_review = None
+    if Role.HQ_SECURITY in hq_roles:
+        under_review = workspace_cases(actor).filter(cases_under_review_q()).count()
+    return render(
+        request,
+        "workspace/home.html",
+        {
+            "summaries": mission_summaries(actor=actor, missions=staff_missions(actor)),
+            "hq_roles": sorted(str(Role(r).label) for r in hq_roles),
+            "under_review": under_review,
+            "is_admin": Role.ADMINISTRATOR in hq_roles,
+        },
+    )

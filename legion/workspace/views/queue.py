@@ -1,0 +1,156 @@
+"""The mission queue: search, filters, sorting, pagination, assignment and bulk actions."""
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_countries import countries
+
+from legion.cases.documents import cases_bulk_verify_documents
+from legion.cases.services import CaseError, case_assign, cases_bulk_transition
+from legion.cases.states import CaseState
+from legion.interviews.slots import interviews_bulk_book
+from legion.missions.actors import Actor
+from legion.missions.models import Membership, Role
+from legion.workspace.access import mission_for_actor, staff_view, workspace_cases
+from legion.workspace.selectors import (
+    ASSIGNED_CHOICES,
+    SORT_LABELS,
+    STATE_TABS,
+    QueueFilters,
+    mission_nationalities,
+    mission_queue,
+    mission_state_counts,
+)
+from legion.workspace.views.common import render_at
+
+PAGE_SIZE = 50
+BULK_ACTIONS = {
+    "start_review": "Start review",
+    "verify_documents": "Verify pending documents",
+    "schedule": "Schedule in the next free slots",
+    "assign": "Assign to",
+    "reject": "Reject (reason required)",
+}
+BULK_LIMIT = 200
+
+
+def mission_officers(mission_id: int) -> list:
+    """Consular officers of the mission: the people cases can be assigned to."""
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            mission_id=mission_id, role=Role.CONSULAR_OFFICER, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__username")
+    ]
+
+
+@require_GET
+@staff_view
+def queue(request: HttpRequest, mission: str) -> HttpResponse:
+    actor: Actor = request.actor
+    mission_obj = mission_for_actor(actor, mission)
+    filters = QueueFilters.from_query(request.GET)
+    page = Paginator(mission_queue(actor=actor, mission=mission_obj, filters=filters), PAGE_SIZE)
+    page = page.get_page(request.GET.get("page"))
+    counts = mission_state_counts(actor=actor, mission=mission_obj)
+    tabs = [
+        (
+            tab,
+            "Open" if tab == "open" else "All" if tab == "all" else CaseState(tab).label,
+            counts.get(tab, 0),
+            urlencode(filters.as_query(state=tab)),
+        )
+        for tab in STATE_TABS
+        if tab in ("open", "all") or counts.get(tab)
+    ]
+    context = {
+        "mission": mission_obj,
+        "filters": filters,
+        "page": page,
+        "tabs": tabs,
+        "query": urlencode(filters.as_query()),
+        "sort_labels": SORT_LABELS,
+        "assigned_choices": ASSIGNED_CHOICES,
+        "nationalities": [
+            (code, countries.name(code))
+            for code in mission_nationalities(actor=actor, mission=mission_obj)
+        ],
+        "is_officer": actor.has_role(Role.CONSULAR_OFFICER, mission_obj.pk),
+        "bulk_actions": BULK_ACTIONS,
+        "officers": mission_officers(mission_obj.pk),
+        "bulk_results": request.session.pop(f"bulk:{mission_obj.code}", None),
+    }
+    template = "workspace/queue.html"
+    if request.headers.get("HX-Target") == "queue-results":
+        template += "#results"
+    return render_at(request, mission_obj, template, context)
+
+
+def _each(references: list[str], operation: Callable[[str], object]) -> dict[str, str]:
+    results = {}
+    for reference in references:
+        try:
+            operation(reference)
+            results[reference] = "ok"
+        except CaseError as exc:
+            results[reference] = exc.message
+    return results
+
+
+@require_POST
+@staff_view
+def queue_bulk(request: HttpRequest, mission: str) -> HttpResponse:
+    """Apply one action to the ticked cases, each through its service, and report per case."""
+    actor: Actor = request.actor
+    mission_obj = mission_for_actor(actor, mission)
+    back = reverse("workspace:queue", args=[mission_obj.code])
+    if query := request.POST.get("query", ""):
+        back += "?" + query
+    references = list(dict.fromkeys(request.POST.getlist("references")))[:BULK_LIMIT]
+    action = request.POST.get("action", "")
+    reason = request.POST.get("reason", "")
+    if not references:
+        messages.error(request, "Tick at least one case.")
+        return redirect(back)
+    if action not in BULK_ACTIONS:
+        messages.error(request, "Choose an action.")
+        return redirect(back)
+    if action in ("start_review", "reject"):
+        results = cases_bulk_transition(
+            references=references, action=action, actor=actor, reason=reason
+        )
+    elif action == "verify_documents":
+        results = cases_bulk_verify_documents(references=references, actor=actor)
+    elif action == "schedule":
+        results = interviews_bulk_book(references=references, actor=actor)
+    else:
+        raw = request.POST.get("assignee", "")
+        assignee_id = None if raw in ("", "none") else int(raw) if raw.isdigit() else -1
+        results = _each(
+            references,
+            lambda ref: case_assign(reference=ref, actor=actor, assignee_id=assignee_id),
+        )
+    names = dict(
+        workspace_cases(actor)
+        .filter(reference__in=references)
+        .values_list("reference", "applicant__surname")
+    )
+    done = sum(1 for message in results.values() if message == "ok")
+    request.session[f"bulk:{mission_obj.code}"] = {
+        "action": BULK_ACTIONS[action],
+        "done": done,
+        "refused": len(results) - done,
+        "rows": [
+            {"reference": ref, "name": names.get(ref, ""), "ok": msg == "ok", "message": msg}
+            for ref, msg in results.items()
+        ],
+    }
+    return redirect(back)
