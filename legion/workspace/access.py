@@ -3,7 +3,8 @@
 Every case the workspace shows comes from `cases_visible_to(actor)` (mission scope),
 narrowed here to what each role needs: consular officers and consuls work the whole
 pipeline of their mission, the defence attaché only the cases that reached an
-interview, HQ security only the cases named in a review item. Drafts are the
+interview, HQ security only the cases named in a review item or opened by breaking
+the glass. Drafts are the
 applicant's until submitted. Within a case, `CaseAccess` says which parts of the
 personal data a role sees (the attaché never sees contact details or the passport
 number, for instance).
@@ -20,6 +21,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import render
 
+from legion.audit.services import audit_case_view
 from legion.cases.models import Case, Document
 from legion.cases.selectors import cases_visible_to
 from legion.cases.states import CaseState
@@ -44,14 +46,18 @@ def workspace_cases(actor: Actor) -> QuerySet[Case]:
     attache = actor.mission_ids(Role.DEFENCE_ATTACHE) - full
     scope = Q(mission_id__in=full) | (Q(mission_id__in=attache) & Q(had_interview))
     if Role.HQ_SECURITY in actor.hq_roles():
+        from legion.audit.break_glass import break_glass_cases_q
         from legion.identity.selectors import cases_under_review_q
 
-        scope |= cases_under_review_q()
+        scope |= cases_under_review_q() | break_glass_cases_q(actor.user)
     return cases_visible_to(actor).filter(scope).exclude(state=CaseState.DRAFT)
 
 
-def workspace_case(actor: Actor, reference: str) -> Case:
-    """One case for a workspace page, or 404: out-of-scope and absent look the same."""
+def workspace_case(actor: Actor, reference: str, *, viewed: str = "") -> Case:
+    """One case for a workspace page, or 404: out-of-scope and absent look the same.
+
+    `viewed` names what of its personal data the page shows; the view is then written
+    to the audit log."""
     case = (
         workspace_cases(actor)
         .select_related("applicant", "mission", "assigned_to")
@@ -60,6 +66,8 @@ def workspace_case(actor: Actor, reference: str) -> Case:
     )
     if case is None:
         raise Http404("No such case")
+    if viewed:
+        audit_case_view(actor=actor, case=case, what=viewed)
     return case
 
 

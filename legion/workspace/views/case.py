@@ -122,7 +122,7 @@ def case_page_context(actor: Actor, case: Case) -> dict:
 @staff_view
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     actor: Actor = request.actor
-    case = workspace_case(actor, reference)
+    case = workspace_case(actor, reference, viewed="case page")
     return render_at(request, case.mission, "workspace/case.html", case_page_context(actor, case))
 
 

@@ -60,7 +60,7 @@ def assessment(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     if kind not in ASSESSMENT_FORMS:
         raise Http404("No such assessment")
     actor: Actor = request.actor
-    case = workspace_case(actor, reference)
+    case = workspace_case(actor, reference, viewed="assessment form")
     form = ASSESSMENT_FORMS[kind](request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -105,7 +105,7 @@ def assessment(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
 def visa(request: HttpRequest, reference: str) -> HttpResponse:
     """The consul's visa decision: issue (type, number, validity) or refuse with a reason."""
     actor: Actor = request.actor
-    case = workspace_case(actor, reference)
+    case = workspace_case(actor, reference, viewed="visa form")
     today = timezone.localdate()
     issue_form = VisaIssueForm(
         request.POST if request.POST.get("decision") == "issue" else None,
@@ -148,7 +148,7 @@ def instructions(request: HttpRequest, reference: str) -> HttpResponse:
     """The consular officer writes the travel instructions, prefilled from the mission's
     defaults; issuing them e-mails the applicant the instructions with the PDF."""
     actor: Actor = request.actor
-    case = workspace_case(actor, reference)
+    case = workspace_case(actor, reference, viewed="travel instructions form")
     mission = case.mission
     form = InstructionsForm(
         request.POST or None,
@@ -198,7 +198,7 @@ def instructions(request: HttpRequest, reference: str) -> HttpResponse:
 def instructions_pdf_view(request: HttpRequest, reference: str) -> HttpResponse:
     """The PDF exactly as the applicant receives it, in the case's language."""
     actor: Actor = request.actor
-    case = workspace_case(actor, reference)
+    case = workspace_case(actor, reference, viewed="travel instructions PDF")
     if not CaseAccess.of(actor, case).sees_travel:
         raise Http404("No travel instructions")
     issued = TravelInstructions.objects.filter(case=case).select_related("case").first()

@@ -9,6 +9,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
+from legion.audit.services import audit_case_view
 from legion.cases.documents import document_reject, document_verify
 from legion.cases.models import Case, Document
 from legion.cases.services import CaseError
@@ -20,13 +21,17 @@ from legion.workspace.views.common import render_at
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp", "image/gif"}
 
 
-def _document(actor: Actor, reference: str, document_id: int) -> tuple[Case, Document]:
+def _document(
+    actor: Actor, reference: str, document_id: int, *, viewed: bool = False
+) -> tuple[Case, Document]:
     """The case in scope and one of its documents the actor's role may see, or 404."""
     case = workspace_case(actor, reference)
     access = CaseAccess.of(actor, case)
     document = case.documents.filter(pk=document_id, kind__in=access.document_kinds).first()
     if document is None:
         raise Http404("No such document")
+    if viewed:
+        audit_case_view(actor=actor, case=case, what=f"document {document.pk} ({document.kind})")
     return case, document
 
 
@@ -75,7 +80,7 @@ def document_file(request: HttpRequest, reference: str, document_id: int) -> Fil
     """The stored file itself: inline for PDFs and images, a download for anything else,
     never cached. The file's own name is offered for saving, never used on disk."""
     actor: Actor = request.actor
-    _case, document = _document(actor, reference, document_id)
+    _case, document = _document(actor, reference, document_id, viewed=True)
     inline = document.content_type in INLINE_TYPES
     response = FileResponse(
         document.file.open("rb"),
