@@ -94,6 +94,22 @@ def case(london, risk_notice):
     return c
 
 
+@pytest.fixture
+def client():
+    """A test client whose force_login(user) signs in past the second factor too."""
+    from legion.testing.auth import StaffClient
+
+    return StaffClient()
+
+
+@pytest.fixture
+def anonymous_client():
+    """A plain client, for the sign-in steps themselves."""
+    from django.test import Client
+
+    return Client()
+
+
 def as_actor(user):
     return Actor.staff(user)
 

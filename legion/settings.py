@@ -8,6 +8,7 @@ given in the environment or in a file named by NAME_FILE; nothing is generated).
 import json
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -106,6 +107,9 @@ INSTALLED_APPS = [
     "legion.api",
     "legion.demo",
     "legion.audit",
+    "legion.accounts",
+    "django_otp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -118,9 +122,12 @@ MIDDLEWARE = [
     "legion.middleware.SameOriginFetchMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "legion.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "legion.urls"
@@ -164,6 +171,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Staff sign in with a password and a TOTP code (legion.accounts); repeated failures of
+# either lock the account (django-axes); sessions end after inactivity.
+AUTHENTICATION_BACKENDS = [
+    "legion.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LEGION_LOCKOUT_FAILURES", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LEGION_LOCKOUT_MINUTES", "15"))
+# By username (guessing one password) and by address (one password tried on many users).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Only a complete sign-in (password and code) clears the failures: a password alone
+# must not buy an attacker who has it a fresh round of code guesses.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "legion.accounts.views.locked_out_response"
+AXES_CLIENT_IP_CALLABLE = "legion.audit.context.client_ip"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = os.environ.get("LEGION_OTP_ISSUER", "Legion")
+OTP_TOTP_THROTTLE_FACTOR = 1
+LEGION_STAFF_IDLE_MINUTES = envint("LEGION_STAFF_IDLE_MINUTES", "30")
+LEGION_REAUTH_SECONDS = envint("LEGION_REAUTH_SECONDS", "300")
 LOGIN_URL = "workspace:login"
 LOGIN_REDIRECT_URL = "workspace:home"
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("legion.api.urls")),
+    path("staff/account/", include("legion.accounts.urls")),
     path("staff/", include("legion.workspace.urls")),
     path("", include("legion.portal.urls")),
 ]
