@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib import admin
-from django.test import Client
 from django.utils import timezone
 
 from legion.advisories.models import Acknowledgement, Advisory, AdvisoryText
@@ -26,6 +25,7 @@ from legion.cases.rule_parameters import rule_parameter_errors
 from legion.interviews.models import Assessment, Interview, InterviewSlot
 from legion.missions.models import Membership
 from legion.testing import factories as f
+from legion.testing.auth import StaffClient
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def browser(db):
     user = f.UserFactory(username="root", is_staff=True, is_superuser=True)
-    client = Client()
+    client = StaffClient()
     client.force_login(user)
     return client
 

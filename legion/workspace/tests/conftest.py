@@ -1,13 +1,13 @@
 import pytest
-from django.test import Client
+from legion.testing.auth import StaffClient
 
 
 @pytest.fixture
 def client_of(db):
-    """A logged-in browser session for a staff user: client_of(officer)."""
+    """A signed-in browser session (password and second factor): client_of(officer)."""
 
-    def make(user) -> Client:
-        client = Client()
+    def make(user) -> StaffClient:
+        client = StaffClient()
         client.force_login(user)
         return client
 

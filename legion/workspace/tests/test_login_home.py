@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from legion.testing import factories as f
+from legion.testing.auth import StaffClient, staff_device, totp_code
 from legion.workspace.tests import steps
 
 pytestmark = pytest.mark.django_db
@@ -16,13 +17,20 @@ def test_anonymous_visitor_is_sent_to_the_login_page(london):
     assert response.url.startswith(reverse("workspace:login"))
 
 
-def test_officer_logs_in_with_password_and_lands_on_home(officer):
+def test_officer_logs_in_with_password_and_code_and_lands_on_home(officer):
+    device = staff_device(officer)
     client = Client()
     page = client.get(reverse("workspace:login"))
     assert b'name="password"' in page.content
     response = client.post(
         reverse("workspace:login"),
         {"username": "officer", "password": "correct horse battery staple"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:verify"))
+    response = client.post(
+        reverse("accounts:verify"),
+        {"code": totp_code(device), "next": reverse("workspace:home")},
         follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("workspace:home")
@@ -66,7 +74,7 @@ def test_home_of_an_officer_elsewhere_does_not_count_our_cases(client_of, outsid
 
 def test_user_without_any_role_gets_a_clear_refusal(db):
     user = f.UserFactory(username="nobody")
-    client = Client()
+    client = StaffClient()
     client.force_login(user)
     response = client.get(reverse("workspace:home"))
     assert response.status_code == 403
