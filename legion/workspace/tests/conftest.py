@@ -1,4 +1,5 @@
 import pytest
+
 from legion.testing.auth import StaffClient
 
 
