@@ -4,16 +4,28 @@ The version is never typed in: it goes up by itself whenever a text or the stanc
 changes, so applicants acknowledge again what they are actually shown.
 """
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 
 from legion.advisories.models import Advisory, AdvisoryText
 from legion.advisories.services import advisory_version_bump
 
 
+class AdvisoryTextForm(forms.ModelForm):
+    # Applicants read advisories in the portal's languages.
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+
+    class Meta:
+        model = AdvisoryText
+        fields = ["language", "title", "body"]
+        widgets = {"title": forms.TextInput(attrs={"size": 80})}
+
+
 class AdvisoryTextInline(admin.StackedInline):
     model = AdvisoryText
+    form = AdvisoryTextForm
     extra = 0
-    fields = ["language", "title", "body"]
 
 
 @admin.register(Advisory)
@@ -23,6 +35,11 @@ class AdvisoryAdmin(admin.ModelAdmin):
     list_filter = ["stance"]
     fields = ["nationality", "stance", "source", "source_url", "reviewed_on", "version"]
     readonly_fields = ["version"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("source", "source_url"):
+            kwargs["widget"] = forms.TextInput(attrs={"size": 100})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description="languages")
     def languages(self, advisory: Advisory) -> str:
