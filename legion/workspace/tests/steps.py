@@ -9,26 +9,35 @@ from django.utils import timezone
 from legion.cases.documents import case_documents_verify
 from legion.cases.models import Case, Document
 from legion.cases.services import case_transition
-from legion.cases.states import CaseState
+from legion.cases.states import OPEN_STATES, CaseState
 from legion.cases.travel import instructions_issue, visa_issue
 from legion.interviews.models import Interview
 from legion.interviews.services import assessment_sign, interview_book
 from legion.missions.actors import Actor
 from legion.testing import factories as f
 
+# The forward path, draft to instructions_issued.
+ORDER = list(OPEN_STATES)
+
 
 def fresh(case: Case) -> Case:
     return Case.objects.select_related("applicant", "mission").get(pk=case.pk)
 
 
+def before(case: Case, state: str) -> bool:
+    """True while the case has not reached `state` on the way forward."""
+    return ORDER.index(fresh(case).state) < ORDER.index(state)
+
+
 def submitted(case: Case) -> Case:
-    if fresh(case).state == CaseState.DRAFT:
+    if before(case, CaseState.SUBMITTED):
         case_transition(reference=case.reference, action="submit", actor=Actor.applicant(case.pk))
     return fresh(case)
 
 
 def in_review(case: Case, officer) -> Case:
-    if submitted(case).state == CaseState.SUBMITTED:
+    submitted(case)
+    if before(case, CaseState.IN_REVIEW):
         case_transition(reference=case.reference, action="start_review", actor=Actor.staff(officer))
     return fresh(case)
 
@@ -69,29 +78,32 @@ def sign_consular(case: Case, consul, *, favourable: bool = True) -> None:
 
 
 def interviewed(case: Case, officer, attache, consul) -> Case:
-    scheduled(case, officer)
-    sign_military(case, attache)
-    sign_consular(case, consul)
+    if before(case, CaseState.INTERVIEWED):
+        scheduled(case, officer)
+        sign_military(case, attache)
+        sign_consular(case, consul)
     return fresh(case)
 
 
 def visa_pending(case: Case, officer, attache, consul) -> Case:
     interviewed(case, officer, attache, consul)
-    case_transition(reference=case.reference, action="open_visa", actor=Actor.staff(consul))
+    if before(case, CaseState.VISA_PENDING):
+        case_transition(reference=case.reference, action="open_visa", actor=Actor.staff(consul))
     return fresh(case)
 
 
 def visa_issued(case: Case, officer, attache, consul) -> Case:
     visa_pending(case, officer, attache, consul)
-    today = timezone.localdate()
-    visa_issue(
-        reference=case.reference,
-        actor=Actor.staff(consul),
-        visa_type="D (long stay)",
-        visa_number="UA7654321",
-        valid_from=today,
-        valid_until=today + dt.timedelta(days=90),
-    )
+    if before(case, CaseState.VISA_ISSUED):
+        today = timezone.localdate()
+        visa_issue(
+            reference=case.reference,
+            actor=Actor.staff(consul),
+            visa_type="D (long stay)",
+            visa_number="UA7654321",
+            valid_from=today,
+            valid_until=today + dt.timedelta(days=90),
+        )
     return fresh(case)
 
 
