@@ -194,13 +194,14 @@ def two_factor_reset(*, username: str) -> int:
     return removed
 
 
-def two_factor_provision(*, user) -> tuple[StaffTOTPDevice, list[str]]:
-    """A confirmed authenticator and recovery codes, for demo data and first
-    administrators set up from the command line: the caller hands them over."""
+def two_factor_provision(*, user, key_hex: str = "") -> tuple[StaffTOTPDevice, list[str]]:
+    """A confirmed authenticator (with a new key, or `key_hex`) and recovery codes, for
+    demo data and first administrators set up from the command line: the caller hands
+    them over."""
     with transaction.atomic():
         StaffTOTPDevice.objects.filter(user=user).delete()
         device = StaffTOTPDevice.objects.create(
-            user=user, name="Authenticator app", key=random_hex(20), confirmed=True
+            user=user, name="Authenticator app", key=key_hex or random_hex(20), confirmed=True
         )
         codes = recovery_codes_replace(user=user)
     return device, codes

@@ -3,6 +3,7 @@
 Every function here is idempotent, so `legion demo` can be re-run over a partial load.
 """
 
+import base64
 import datetime as dt
 import os
 import secrets
@@ -41,6 +42,41 @@ def demo_password() -> str:
         path.write_text(f"demo-{secrets.token_urlsafe(9)}\n")
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def demo_totp_key() -> str:
+    """The authenticator key every demo login shares (hex), generated once per checkout
+    into var/ like the password: one entry in an authenticator app serves them all."""
+    path = settings.VAR_DIR / "demo-totp-key"
+    if not path.exists():
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(20) + "\n")
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def demo_totp_secret() -> str:
+    """The shared key as people type it into an authenticator app (base32)."""
+    return base64.b32encode(bytes.fromhex(demo_totp_key())).decode()
+
+
+def demo_totp_code() -> str:
+    """The code an authenticator app with the demo key shows now."""
+    from django_otp.oath import TOTP
+
+    from legion.accounts.models import StaffTOTPDevice, totp_time
+
+    totp = TOTP(bytes.fromhex(demo_totp_key()), StaffTOTPDevice.STEP, 0, StaffTOTPDevice.DIGITS)
+    totp.time = totp_time()
+    return f"{totp.token():0{StaffTOTPDevice.DIGITS}d}"
+
+
+def _second_factor(user) -> None:
+    """Staff sign in with a password and a code; demo staff share one authenticator key."""
+    from legion.accounts.services import two_factor_provision, user_has_two_factor
+
+    if not user_has_two_factor(user):
+        two_factor_provision(user=user, key_hex=demo_totp_key())
 
 
 def missions_create() -> dict[str, Mission]:
@@ -94,10 +130,12 @@ def staff_create(missions: dict[str, Mission]) -> list[Login]:
         for suffix, role in content.MISSION_STAFF:
             first, last = next(names)
             user = _user(f"{code}.{suffix}", first, last, password_hash)
+            _second_factor(user)
             Membership.objects.get_or_create(user=user, role=role, mission=mission)
             logins.append(Login(user.username, role, code))
     for username, role, first, last in content.HQ_STAFF:
         user = _user(username, first, last, password_hash, admin=role == Role.ADMINISTRATOR)
+        _second_factor(user)
         Membership.objects.get_or_create(user=user, role=role, mission=None)
         logins.append(Login(username, role, "HQ"))
     return logins

@@ -104,6 +104,15 @@ def test_demo_prints_a_login_for_every_role(demo_output):
     assert "administrator" in demo_output
 
 
+def test_demo_logins_sign_in_with_the_printed_second_factor(demo_output):
+    from legion.accounts.models import StaffTOTPDevice
+    from legion.demo.setup import demo_totp_secret
+
+    assert f"add the key {demo_totp_secret()} to an authenticator app" in demo_output
+    device = StaffTOTPDevice.objects.get(user__username="lon.consul", confirmed=True)
+    assert device.verify_token(run_demo("--code").strip())
+
+
 def test_demo_if_empty_does_nothing_the_second_time(demo_output):
     cases, events = Case.objects.count(), CaseEvent.objects.count()
     again = run_demo("--if-empty")

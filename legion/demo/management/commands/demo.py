@@ -4,6 +4,7 @@ legion demo                   # missions, staff, advisories, rules, slots, 320 a
 legion demo --if-empty        # the same, unless missions exist already (make run)
 legion demo --applicants 50   # fewer (or more) realistic applicants
 legion demo --bulk 1000000    # benchmark volume through the fast bulk path
+legion demo --code            # the second-factor code the demo logins accept right now
 """
 
 from collections import Counter
@@ -15,7 +16,14 @@ from legion.cases.models import Case
 from legion.cases.states import CaseState
 from legion.demo.applicants import applicants_generate
 from legion.demo.bulk import cases_bulk_generate
-from legion.demo.setup import Login, demo_configure, demo_password, staff_logins
+from legion.demo.setup import (
+    Login,
+    demo_configure,
+    demo_password,
+    demo_totp_code,
+    demo_totp_secret,
+    staff_logins,
+)
 from legion.missions.models import Mission
 
 
@@ -28,6 +36,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing (but print the logins) when missions exist already.",
         )
+        parser.add_argument(
+            "--code",
+            action="store_true",
+            help="Print the current second-factor code of the demo logins and stop.",
+        )
         parser.add_argument("--applicants", type=int, default=320)
         parser.add_argument("--seed", type=int, default=2022)
         parser.add_argument(
@@ -38,9 +51,12 @@ class Command(BaseCommand):
             help="Also add N cases through the fast bulk path (benchmarks; no documents).",
         )
 
-    def handle(self, *args, if_empty, applicants, seed, bulk, **options):
+    def handle(self, *args, if_empty, applicants, seed, bulk, code=False, **options):
         if settings.PRODUCTION:
             raise CommandError("Refusing to load demo data with LEGION_ENV=production.")
+        if code:
+            self.stdout.write(demo_totp_code())
+            return
         if applicants < 0 or bulk < 0:
             raise CommandError("Counts must not be negative.")
         if if_empty and Mission.objects.exists():
@@ -70,6 +86,11 @@ class Command(BaseCommand):
 
     def _print_logins(self, logins: list[Login]) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {demo_password()})")
+        self.stdout.write(
+            f"Second factor: add the key {demo_totp_secret()} to an authenticator app "
+            "(time-based, 6 digits; one entry serves every demo login), "
+            "or run `legion demo --code` for the current code."
+        )
         self.stdout.write("  staff workspace: http://127.0.0.1:8000/staff/   admin: /admin/")
         for login in logins:
             self.stdout.write(f"  {login.username:<16} {login.role:<18} {login.mission}")
