@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import Lag, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from legion.cases.models import Case, CaseEvent
 from legion.cases.states import CaseState
@@ -88,9 +89,7 @@ def stats_by_nationality(*, top: int = 15, mission_id: int | None = None) -> lis
     ]
     rest = sum(r["n"] for r in rows[top:])
     if rest:
-        from django.utils.translation import gettext as _
-
-        head.append(Tally(key="other", label=_("Other nationalities"), value=rest))
+        head.append(Tally(key="other", label=gettext("Other nationalities"), value=rest))
     return head
 
 
@@ -163,3 +162,15 @@ def waiting_times(*, mission_id: int, window_days: int = 180) -> list[WaitingTim
         )
         result.append(WaitingTime(from_state, to_state, median, len(seconds)))
     return result
+
+
+def humanise_duration(duration: dt.timedelta) -> str:
+    """A waiting time as people say it: "3 days", "5 hours", "under an hour"."""
+    hours = duration.total_seconds() / 3600
+    if hours < 1:
+        return gettext("under an hour")
+    if hours < 48:
+        n = round(hours)
+        return ngettext("%(n)d hour", "%(n)d hours", n) % {"n": n}
+    n = round(hours / 24)
+    return ngettext("%(n)d day", "%(n)d days", n) % {"n": n}
