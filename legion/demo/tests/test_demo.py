@@ -6,13 +6,13 @@ import itertools
 from collections import Counter
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from legion.advisories.models import Advisory
 from legion.cases.models import Applicant, Case, CaseEvent, EligibilityRule
 from legion.cases.states import CaseState
-from legion.demo.bulk import cases_bulk_generate
-from legion.demo.setup import demo_configure
 from legion.interviews.models import InterviewSlot
 from legion.missions.models import Membership, Mission, Role
 
@@ -31,9 +31,22 @@ def run_demo(*args: str) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def demo_output():
-    return run_demo("--applicants", "40", "--seed", "7")
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once for this module (it takes a while) and rolled back after."""
+    folder = tmp_path_factory.mktemp("demo")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            VAR_DIR=folder / "var",
+            MEDIA_ROOT=folder / "media",
+            TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+        ),
+        transaction.atomic(),
+    ):
+        yield run_demo("--applicants", "40", "--seed", "7")
+        transaction.set_rollback(True)
 
 
 def test_demo_takes_cases_to_every_state(demo_output):
@@ -119,24 +132,3 @@ def test_demo_if_empty_does_nothing_the_second_time(demo_output):
     assert "already loaded" in again
     assert "lon.officer" in again  # logins are printed every time
     assert (Case.objects.count(), CaseEvent.objects.count()) == (cases, events)
-
-
-def test_demo_refuses_to_run_in_production(settings):
-    settings.PRODUCTION = True
-    with pytest.raises(CommandError):
-        run_demo("--applicants", "0")
-    assert not Mission.objects.exists()
-
-
-def test_bulk_path_follows_the_2022_nationality_mix_with_histories():
-    demo_configure()
-    assert cases_bulk_generate(count=3000, seed=3, batch_size=700) == 3000
-    nationality = Counter(Case.objects.values_list("applicant__nationality", flat=True))
-    assert 0.27 < nationality["US"] / 3000 < 0.35
-    assert 0.15 < nationality["GB"] / 3000 < 0.21
-    assert 0.05 < nationality["DE"] / 3000 < 0.09
-    assert len(nationality) > 40
-    assert set(Case.objects.values_list("state", flat=True)) == set(CaseState.values)
-    arrived = Case.objects.filter(state=CaseState.ARRIVED).first()
-    assert list(arrived.events.values_list("to_state", flat=True))[-1] == CaseState.ARRIVED
-    assert Case.objects.values("reference").distinct().count() == 3000
