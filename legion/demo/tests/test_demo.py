@@ -19,12 +19,6 @@ from legion.missions.models import Membership, Mission, Role
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.VAR_DIR = tmp_path / "var"
-
-
 def run_demo(*args: str) -> str:
     out = io.StringIO()
     call_command("demo", *args, stdout=out, stderr=io.StringIO())
@@ -33,7 +27,8 @@ def run_demo(*args: str) -> str:
 
 @pytest.fixture(scope="module")
 def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, loaded once for this module (it takes a while) and rolled back after."""
+    """The demo, loaded once for this module (it takes a while) and rolled back after.
+    Its settings (var/ with the demo password and key) stay in force for every test."""
     folder = tmp_path_factory.mktemp("demo")
     with (
         django_db_blocker.unblock(),
