@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 from functools import cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -133,3 +134,53 @@ class EncryptedTextField(models.BinaryField):
         from django import forms
 
         return forms.CharField(**{"required": not self.blank, **kwargs})
+
+
+def normalise_identity_number(value: str) -> str:
+    """Passport and licence numbers compare without spaces, dashes or case."""
+    return re.sub(r"[^0-9A-Z]", "", value.upper())
+
+
+def identity_number_index(value: str) -> str:
+    """The blind index to look an identity number up by: filter(x_index=identity_number_index(v))."""
+    normalised = normalise_identity_number(value or "")
+    return blind_index(normalised) if normalised else ""
+
+
+class BlindIndexField(models.CharField):
+    """The blind index of another (encrypted) field of the same row, kept in step with it
+    on every save, so no code path can store a number without its index."""
+
+    def __init__(self, *args, source: str, **kwargs) -> None:
+        self.source = source
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("db_index", True)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        for key, default in (("max_length", 40), ("blank", True), ("db_index", True)):
+            if kwargs.get(key) == default:
+                kwargs.pop(key)
+        kwargs.pop("editable", None)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        value = identity_number_index(getattr(model_instance, self.source) or "")
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def encrypted_fields() -> list[tuple[type[models.Model], EncryptedTextField]]:
+    """Every EncryptedTextField of every installed model (what rotate-keys re-seals)."""
+    from django.apps import apps
+
+    return [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedTextField)
+    ]

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "legion.demo",
     "legion.audit",
     "legion.accounts",
+    "legion.dataprotection",
     "django_otp",
     "axes",
 ]

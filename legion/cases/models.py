@@ -10,7 +10,7 @@ from django_fsm import FSMField, FSMModelMixin
 
 from legion.cases.states import CaseState
 from legion.cases.workflow import CaseWorkflow
-from legion.crypto import EncryptedTextField
+from legion.crypto import BlindIndexField, EncryptedTextField
 
 # Crockford's base32 without I, L, O, U: references are read out over the phone.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -41,7 +41,7 @@ class Applicant(models.Model):
     nationality = CountryField(blank=True)
     second_nationality = CountryField(blank=True)
     passport_number = EncryptedTextField(blank=True)
-    passport_number_index = models.CharField(max_length=40, blank=True, db_index=True)
+    passport_number_index = BlindIndexField(source="passport_number")
     passport_country = CountryField(blank=True)
     passport_expiry = models.DateField(null=True, blank=True)
     email = models.EmailField(blank=True)
@@ -111,7 +111,8 @@ class ServiceRecord(models.Model):
     start_year = models.PositiveSmallIntegerField()
     end_year = models.PositiveSmallIntegerField(null=True, blank=True)
     deployments = models.TextField(blank=True, help_text="e.g. peacekeeping, Afghanistan 2010")
-    licence_number = models.CharField(max_length=60, blank=True)
+    licence_number = EncryptedTextField(blank=True)
+    licence_number_index = BlindIndexField(source="licence_number")
 
     class Meta:
         ordering = ["start_year"]

@@ -1,0 +1,188 @@
+"""Identity numbers and uploaded files are encrypted at rest; blind indexes find them;
+`legion rotate-keys` re-seals everything under a new key without downtime."""
+
+import base64
+import io
+import os
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from legion.accounts.models import StaffTOTPDevice
+from legion.accounts.services import two_factor_provision
+from legion.cases.documents import document_upload
+from legion.cases.models import Applicant, Document, ServiceRecord
+from legion.crypto import DecryptionError, identity_number_index, sealed_key_id
+from legion.dataprotection.keys import keys_rotate, value_reseal
+from legion.missions.actors import Actor
+from legion.testing import factories as f
+from legion.testing import files
+
+pytestmark = pytest.mark.django_db
+
+PASSPORT = "P4X7K2Q9Z"
+LICENCE = "MED-77-3141"
+DOCUMENT_MARKER = b"SERVICE-RECORD-OF-SGT-HOLLOWAY"
+OLD = "k1:" + base64.urlsafe_b64encode(b"o" * 32).decode()
+NEW = "k2:" + base64.urlsafe_b64encode(b"n" * 32).decode()
+
+
+@pytest.fixture
+def keys(settings):
+    settings.LEGION_FIELD_KEYS = OLD
+    return settings
+
+
+@pytest.fixture
+def applicant_case(keys, london):
+    case = f.CaseFactory(mission=london, applicant__passport_number=PASSPORT)
+    f.ServiceRecordFactory(case=case, kind="medical", licence_number=LICENCE)
+    actor = Actor.applicant(case.pk)
+    document_upload(
+        reference=case.reference,
+        actor=actor,
+        kind="service_record",
+        uploaded_file=files.pdf(extra=DOCUMENT_MARKER),
+    )
+    document_upload(reference=case.reference, actor=actor, kind="photo", uploaded_file=files.png())
+    return case
+
+
+def database_dump() -> bytes:
+    """Every value of every table, read with plain SQL as a thief with the database would."""
+    out = io.BytesIO()
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            for row in cursor.fetchall():
+                for value in row:
+                    out.write(
+                        bytes(value)
+                        if isinstance(value, (bytes, memoryview))
+                        else str(value).encode()
+                    )
+                    out.write(b"\x00")
+    return out.getvalue()
+
+
+def media_dump(settings) -> bytes:
+    chunks = []
+    for folder, _dirs, names in os.walk(settings.MEDIA_ROOT):
+        for name in names:
+            with open(os.path.join(folder, name), "rb") as handle:
+                chunks.append(handle.read())
+    return b"\x00".join(chunks)
+
+
+def raw_value(model, field, pk) -> bytes:
+    column = model._meta.get_field(field).column
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {model._meta.db_table} WHERE id = %s", [pk])
+        return bytes(cursor.fetchone()[0])
+
+
+def test_dumped_database_and_media_hold_no_passport_number_or_document(applicant_case, settings):
+    documents = list(Document.objects.filter(case=applicant_case))
+    contents = [d.file.open().read() for d in documents]
+    assert DOCUMENT_MARKER in contents[0]
+    dump = database_dump()
+    media = media_dump(settings)
+    json_dump = io.StringIO()
+    call_command("dumpdata", stdout=json_dump)
+    for haystack in (dump, media, json_dump.getvalue().encode()):
+        assert PASSPORT.encode() not in haystack
+        assert LICENCE.encode() not in haystack
+        assert DOCUMENT_MARKER not in haystack
+        for content in contents:
+            assert content[100:164] not in haystack  # any stretch of any document
+    assert len(media) > sum(len(c) for c in contents)  # the files are there, sealed
+
+
+def test_blind_index_finds_the_applicant_by_passport_number(applicant_case):
+    found = Applicant.objects.filter(passport_number_index=identity_number_index("p4x 7k2-q9z"))
+    assert list(found) == [applicant_case.applicant]
+    record = ServiceRecord.objects.get(licence_number_index=identity_number_index("med 77 3141"))
+    assert record.licence_number == LICENCE
+
+
+def test_blind_index_follows_a_corrected_number(applicant_case):
+    applicant = Applicant.objects.get(pk=applicant_case.applicant_id)
+    applicant.passport_number = "Z99"
+    applicant.save()
+    assert Applicant.objects.filter(passport_number_index=identity_number_index("Z99")).exists()
+    assert not Applicant.objects.filter(passport_number_index=identity_number_index(PASSPORT))
+
+
+def test_documents_read_back_and_report_their_real_size(applicant_case):
+    document = Document.objects.filter(case=applicant_case).first()
+    content = document.file.open().read()
+    assert content.startswith(b"%PDF-")
+    assert document.file.storage.size(document.file.name) == len(content) == document.size
+
+
+def test_an_altered_document_file_is_refused(applicant_case, settings):
+    document = Document.objects.filter(case=applicant_case).first()
+    path = document.file.storage.path(document.file.name)
+    data = bytearray(open(path, "rb").read())
+    data[-5] ^= 1
+    open(path, "wb").write(bytes(data))
+    with pytest.raises(DecryptionError):
+        document.file.open().read()
+
+
+def test_rotation_reseals_every_value_and_file_under_the_new_key(applicant_case, keys):
+    officer = f.UserFactory()
+    device, _ = two_factor_provision(user=officer)
+    keys.LEGION_FIELD_KEYS = f"{NEW},{OLD}"
+    with pytest.raises(CommandError) as pending:
+        call_command("rotate-keys", "--check", stdout=io.StringIO())
+    assert pending.value.returncode == 1
+    call_command("rotate-keys", stdout=io.StringIO())
+    call_command("rotate-keys", "--check", stdout=io.StringIO())  # nothing left
+
+    assert (
+        sealed_key_id(raw_value(Applicant, "passport_number", applicant_case.applicant_id)) == "k2"
+    )
+    assert sealed_key_id(raw_value(StaffTOTPDevice, "key", device.pk)) == "k2"
+    keys.LEGION_FIELD_KEYS = NEW  # the old key is gone: everything still opens
+    assert Applicant.objects.get(pk=applicant_case.applicant_id).passport_number == PASSPORT
+    assert ServiceRecord.objects.get(case=applicant_case).licence_number == LICENCE
+    assert StaffTOTPDevice.objects.get(pk=device.pk).key == device.key
+    for document in Document.objects.filter(case=applicant_case):
+        assert sealed_key_id(document.file.storage.read_sealed(document.file.name)) == "k2"
+        assert len(document.file.open().read()) == document.size
+
+
+def test_interrupted_rotation_loses_nothing_and_resumes(applicant_case, keys):
+    for _ in range(3):
+        f.CaseFactory(mission=applicant_case.mission)
+    keys.LEGION_FIELD_KEYS = f"{NEW},{OLD}"
+
+    def interrupt(what, done):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        keys_rotate(batch_size=1, progress=interrupt)
+    ids = [
+        sealed_key_id(raw_value(Applicant, "passport_number", a.pk))
+        for a in Applicant.objects.all()
+    ]
+    assert sorted(set(ids)) == ["k1", "k2"]  # part done, part not
+    assert Applicant.objects.get(pk=applicant_case.applicant_id).passport_number == PASSPORT
+    report = keys_rotate(batch_size=2)
+    assert report.values_resealed >= 1
+    assert keys_rotate(dry_run=True).done
+
+
+def test_rotation_leaves_a_value_changed_meanwhile_alone(applicant_case, keys):
+    pk = applicant_case.applicant_id
+    before = raw_value(Applicant, "passport_number", pk)
+    keys.LEGION_FIELD_KEYS = f"{NEW},{OLD}"
+    applicant = Applicant.objects.get(pk=pk)
+    applicant.passport_number = "NEW123"  # the application writes while rotation runs
+    applicant.save()
+    field = Applicant._meta.get_field("passport_number")
+    assert not value_reseal(Applicant, field, pk, before)
+    assert Applicant.objects.get(pk=pk).passport_number == "NEW123"
