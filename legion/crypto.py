@@ -142,7 +142,7 @@ def normalise_identity_number(value: str) -> str:
 
 
 def identity_number_index(value: str) -> str:
-    """The blind index to look an identity number up by: filter(x_index=identity_number_index(v))."""
+    """The blind index to look a number up by: filter(x_index=identity_number_index(v))."""
     normalised = normalise_identity_number(value or "")
     return blind_index(normalised) if normalised else ""
 

@@ -47,10 +47,13 @@ def _resealed(raw: bytes, context: bytes = b"") -> bytes:
     return seal(plaintext, context=context)
 
 
+def _names(model: type[Model], field: EncryptedTextField) -> tuple[str, str, str]:
+    quote = connection.ops.quote_name
+    return quote(model._meta.db_table), quote(model._meta.pk.column), quote(field.column)
+
+
 def _raw_batch(model: type[Model], field: EncryptedTextField, after, size: int):
-    table = connection.ops.quote_name(model._meta.db_table)
-    pk = connection.ops.quote_name(model._meta.pk.column)
-    column = connection.ops.quote_name(field.column)
+    table, pk, column = _names(model, field)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {pk}, {column} FROM {table} WHERE {pk} > %s ORDER BY {pk} LIMIT %s",  # noqa: S608
@@ -62,9 +65,7 @@ def _raw_batch(model: type[Model], field: EncryptedTextField, after, size: int):
 def value_reseal(model: type[Model], field: EncryptedTextField, pk, raw: bytes) -> bool:
     """Re-seal one value, only if it is still `raw`: a value the application changed
     meanwhile is already under the current key and is left alone."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    pk_column = connection.ops.quote_name(model._meta.pk.column)
-    column = connection.ops.quote_name(field.column)
+    table, pk_column, column = _names(model, field)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {column} = %s WHERE {pk_column} = %s AND {column} = %s",  # noqa: S608

@@ -125,9 +125,11 @@ def test_documents_read_back_and_report_their_real_size(applicant_case):
 def test_an_altered_document_file_is_refused(applicant_case, settings):
     document = Document.objects.filter(case=applicant_case).first()
     path = document.file.storage.path(document.file.name)
-    data = bytearray(open(path, "rb").read())
-    data[-5] ^= 1
-    open(path, "wb").write(bytes(data))
+    with open(path, "r+b") as handle:
+        data = bytearray(handle.read())
+        data[-5] ^= 1
+        handle.seek(0)
+        handle.write(bytes(data))
     with pytest.raises(DecryptionError):
         document.file.open().read()
 
