@@ -288,5 +288,11 @@ LEGION_PROXY_COUNT = envint("LEGION_PROXY_COUNT", "0")
 # How long HQ security keeps a case opened by breaking the glass.
 LEGION_BREAK_GLASS_MINUTES = envint("LEGION_BREAK_GLASS_MINUTES", "60")
 
+# Retention per final state: days after closing before personal data is erased.
+LEGION_RETENTION_DAYS = os.environ.get(
+    "LEGION_RETENTION_DAYS", "rejected=365,referred=365,withdrawn=180,arrived=730"
+)
+LEGION_RETENTION_INTERVAL_HOURS = envint("LEGION_RETENTION_INTERVAL_HOURS", "24")
+
 # The legion this installation serves; the demo data set is Ukraine's.
 LEGION_RECEIVING_COUNTRY = os.environ.get("LEGION_RECEIVING_COUNTRY", "UA")

@@ -9,7 +9,9 @@ import dataclasses
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -69,6 +71,20 @@ def _who(actor: Actor | AbstractBaseUser | None, request: HttpRequest | None) ->
     return None, "anonymous" if request is not None else "system"
 
 
+_suspended: ContextVar[bool] = ContextVar("legion_audit_suspended", default=False)
+
+
+@contextmanager
+def audit_suspended() -> Iterator[None]:
+    """Write nothing to the audit log in this block: only for `legion restore`, which
+    brings back a chain as it was and then records itself at its end."""
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
+
+
 def audit_record(
     *,
     action: str,
@@ -76,13 +92,15 @@ def audit_record(
     case: Any = None,
     data: dict | None = None,
     request: HttpRequest | None = None,
-) -> AuditEntry:
-    """Append one entry to the audit chain.
+) -> AuditEntry | None:
+    """Append one entry to the audit chain (None while suspended by a restore).
 
     `actor` defaults to the user of the current request; `request` to the request
     being served (for the client's address and browser). `data` must hold no
     personal data of applicants: the log outlives erasure.
     """
+    if _suspended.get():
+        return None
     request = request or current_request()
     actor_id, actor_label = _who(actor, request)
     entry = AuditEntry(
