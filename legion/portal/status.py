@@ -1,0 +1,124 @@
+"""What each case state means to the applicant, in plain words, and what comes next.
+
+The applicant never sees internal states: a case on hold reads exactly like one in
+review, so that a security check reveals nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from legion.cases.states import CaseState as S
+
+
+@dataclass(frozen=True)
+class StatusText:
+    label: str | Promise
+    explanation: str | Promise
+    next_step: str | Promise
+    tone: str = "neutral"  # neutral, progress, done, closed
+
+
+IN_REVIEW = StatusText(
+    _("Being checked"),
+    _("The embassy or consulate is checking your documents, your experience and your answers."),
+    _(
+        "When your documents have been checked you can book an interview here. If a document "
+        "is not accepted, we tell you why and you can upload a new one."
+    ),
+    "progress",
+)
+
+STATUS_TEXTS = {
+    S.DRAFT: StatusText(
+        _("Not sent yet"),
+        _("You have started an application but have not sent it."),
+        _("Finish your answers, upload your documents and send your application."),
+    ),
+    S.SUBMITTED: StatusText(
+        _("Received"),
+        _("We have received your application. Nobody has started checking it yet."),
+        _("You do not need to do anything now. We will e-mail you when something changes."),
+        "progress",
+    ),
+    S.IN_REVIEW: IN_REVIEW,
+    # A hold must not be visible to the applicant: it reads as an ordinary review.
+    S.ON_HOLD: IN_REVIEW,
+    S.INTERVIEW_SCHEDULED: StatusText(
+        _("Interview booked"),
+        _(
+            "You will meet the defence attaché, who asks about your military experience, "
+            "and the consul, who checks your identity and your visa application."
+        ),
+        _(
+            "Come on time with your passport and the originals of the documents you uploaded. "
+            "If you cannot come, cancel the interview and book another time."
+        ),
+        "progress",
+    ),
+    S.INTERVIEWED: StatusText(
+        _("Interview done"),
+        _("The defence attaché and the consul have given their assessments."),
+        _("The consul will now decide on your visa. We will e-mail you."),
+        "progress",
+    ),
+    S.VISA_PENDING: StatusText(
+        _("Visa being decided"),
+        _("Your interview went well. The consul is deciding on your visa."),
+        _("You do not need to do anything now. We will e-mail you."),
+        "progress",
+    ),
+    S.VISA_ISSUED: StatusText(
+        _("Visa issued"),
+        _("Your visa has been issued."),
+        _(
+            "Your travel instructions will follow soon: where to cross the border, what to "
+            "bring and whom to contact. Do not travel before you have them."
+        ),
+        "progress",
+    ),
+    S.INSTRUCTIONS_ISSUED: StatusText(
+        _("Travel instructions ready"),
+        _("Your travel instructions are ready."),
+        _(
+            "Read them carefully and follow them exactly. Keep them private: the meeting "
+            "point is confidential."
+        ),
+        "progress",
+    ),
+    S.ARRIVED: StatusText(
+        _("Arrived"),
+        _("You have arrived and your contract has been signed."),
+        _("There is nothing more to do here. Thank you."),
+        "done",
+    ),
+    S.REJECTED: StatusText(
+        _("Not accepted"),
+        _("We cannot accept your application."),
+        _(
+            "You cannot join the legion through this application. If you want to help in "
+            "another way, see the options below."
+        ),
+        "closed",
+    ),
+    S.REFERRED: StatusText(
+        _("Other ways to help"),
+        _(
+            "The legion can only take people with military, law-enforcement or medical "
+            "experience, because there is no time for basic training."
+        ),
+        _("There are other ways to help that need people like you. See the options below."),
+        "closed",
+    ),
+    S.WITHDRAWN: StatusText(
+        _("Withdrawn"),
+        _("You have withdrawn your application."),
+        _("If you change your mind, you can start a new application at any time."),
+        "closed",
+    ),
+}
+
+
+def status_text(state: str) -> StatusText:
+    return STATUS_TEXTS[S(state)]

@@ -1,0 +1,219 @@
+"""After applying: getting back in without a password, the status page, the interview,
+withdrawing."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from legion.cases.access import (
+    AccessRefused,
+    access_link_check,
+    access_redeem_code,
+    access_redeem_link,
+    access_request,
+)
+from legion.cases.eligibility import evaluate_case
+from legion.cases.languages import language_name
+from legion.cases.models import Case, Document
+from legion.cases.services import CaseError, case_available_actions, case_transition
+from legion.cases.states import FINAL_STATES, OPEN_STATES, CaseState
+from legion.interviews.selectors import current_interview, open_slots
+from legion.interviews.services import interview_book, interview_cancel
+from legion.missions.actors import Actor
+from legion.portal import forms
+from legion.portal.session import applicant_required, applicant_sign_in, applicant_sign_out
+from legion.portal.status import status_text
+from legion.portal.views.common import page
+
+
+def _home_for(case: Case) -> str:
+    return reverse("portal:apply" if case.state == CaseState.DRAFT else "portal:status")
+
+
+def access_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A link from an e-mail. Opening it (GET) uses nothing, because mail scanners open
+    links too; the applicant presses Continue (POST) to use it."""
+    try:
+        access_link_check(token=token)
+        if request.method == "POST":
+            case = access_redeem_link(token=token)
+            applicant_sign_in(request, case)
+            return redirect(_home_for(case))
+    except AccessRefused as exc:
+        return page(request, "portal/account/link_refused.html", {"message": exc.message})
+    return page(request, "portal/account/link.html")
+
+
+def access_code(request: HttpRequest) -> HttpResponse:
+    """Reference number plus the code from the e-mail, for another device."""
+    form = forms.AccessCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = access_redeem_code(
+                reference=form.cleaned_data["reference"], code=form.cleaned_data["code"]
+            )
+        except AccessRefused as exc:
+            form.add_error("code", exc.message)
+        else:
+            applicant_sign_in(request, case)
+            return redirect(_home_for(case))
+    return page(request, "portal/account/code.html", {"form": form})
+
+
+def access_request_view(request: HttpRequest) -> HttpResponse:
+    """Return to an application: a new link goes to the e-mail address on the case.
+    The answer is the same whether or not such a case exists."""
+    form = forms.AccessRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        access_request(reference=form.cleaned_data["reference"], email=form.cleaned_data["email"])
+        return redirect("portal:access_sent")
+    return page(request, "portal/account/request.html", {"form": form})
+
+
+def access_sent(request: HttpRequest) -> HttpResponse:
+    return page(request, "portal/account/sent.html")
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    applicant_sign_out(request)
+    # "Start a new application" from a closed case signs out first, then starts afresh.
+    return redirect("portal:apply" if request.POST.get("next") == "apply" else "portal:signed_out")
+
+
+def _can_book(case: Case, actor: Actor) -> bool:
+    """Whether the applicant may book now. Which guard blocks it is not said: one of
+    them is the security review, which the applicant must not learn about."""
+    return any(
+        a.name == "schedule_interview" and not a.unmet
+        for a in case_available_actions(case=case, actor=actor)
+    )
+
+
+@applicant_required
+def status(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
+    """Where the application stands, in plain words, and what happens next."""
+    if case.state == CaseState.DRAFT:
+        return redirect("portal:apply")
+    interview = current_interview(case=case)
+    shown_state = case.held_from_state if case.state == CaseState.ON_HOLD else case.state
+    eligibility = None
+    if case.state in (CaseState.REJECTED, CaseState.REFERRED):
+        eligibility = evaluate_case(case, language=get_language())
+    return page(
+        request,
+        "portal/account/status.html",
+        {
+            "case": case,
+            "text": status_text(case.state),
+            "shown_state": shown_state,
+            "interview": interview if case.state == CaseState.INTERVIEW_SCHEDULED else None,
+            "can_book": _can_book(case, actor),
+            "can_withdraw": case.state in (*OPEN_STATES, CaseState.ON_HOLD),
+            "can_upload": case.state in (CaseState.SUBMITTED, CaseState.IN_REVIEW),
+            "rejected_documents": case.documents.filter(status=Document.Status.REJECTED),
+            "interview_language": language_name(interview.language) if interview else "",
+            "is_closed": case.state in FINAL_STATES,
+            "eligibility": eligibility,
+        },
+    )
+
+
+@applicant_required
+def interview_book_view(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
+    """Choose one of the mission's open interview times, shown in the mission's time zone."""
+    if not _can_book(case, actor):
+        return page(request, "portal/account/interview_unavailable.html", {"case": case})
+    slots = list(open_slots(mission_id=case.mission_id)[:60])
+    languages = case.mission.interview_languages or ["en"]
+    spoken = [i.get("code") for i in case.applicant.languages or []]
+    preferred = next((c for c in spoken if c in languages), languages[0])
+    form = forms.InterviewBookForm(
+        request.POST or None, slots=slots, languages=languages, initial={"language": preferred}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            interview_book(
+                reference=case.reference,
+                slot_id=form.cleaned_data["slot"],
+                actor=actor,
+                language=form.cleaned_data["language"],
+            )
+        except CaseError as exc:
+            form.add_error("slot", exc.message)
+        else:
+            messages.success(request, _("Your interview is booked."))
+            return redirect("portal:status")
+    days: dict = {}
+    for slot in slots:
+        days.setdefault(slot.starts_at.astimezone(_zone(case)).date(), []).append(slot)
+    return page(
+        request,
+        "portal/account/interview_book.html",
+        {
+            "case": case,
+            "form": form,
+            "days": sorted(days.items()),
+            "mission_tz": case.mission.timezone,
+            "back_url": reverse("portal:status"),
+        },
+    )
+
+
+def _zone(case: Case):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(case.mission.timezone or "UTC")
+
+
+@applicant_required
+def interview_cancel_view(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
+    interview = current_interview(case=case)
+    if case.state != CaseState.INTERVIEW_SCHEDULED or interview is None:
+        return redirect("portal:status")
+    form = forms.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            interview_cancel(
+                reference=case.reference, actor=actor, reason=form.cleaned_data["reason"]
+            )
+        except CaseError as exc:
+            form.add_error("reason", exc.message)
+        else:
+            messages.success(request, _("Your interview is cancelled. You can book another time."))
+            return redirect("portal:status")
+    return page(
+        request,
+        "portal/account/interview_cancel.html",
+        {"form": form, "interview": interview, "case": case, "back_url": reverse("portal:status")},
+    )
+
+
+@applicant_required
+def withdraw(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
+    """Withdraw the application, after saying plainly what that means."""
+    if case.state not in (*OPEN_STATES, CaseState.ON_HOLD):
+        return redirect("portal:status")
+    form = forms.WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_transition(
+                reference=case.reference,
+                action="withdraw",
+                actor=actor,
+                reason=form.cleaned_data["reason"],
+            )
+        except CaseError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your application has been withdrawn."))
+            return redirect("portal:status")
+    return page(
+        request,
+        "portal/account/withdraw.html",
+        {"form": form, "case": case, "back_url": reverse("portal:status")},
+    )
