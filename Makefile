@@ -2,7 +2,7 @@
 PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python3.13)
 BIN := .venv/bin
 
-.PHONY: setup run test lint format
+.PHONY: setup run test lint format messages
 
 .venv/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv .venv
@@ -10,8 +10,20 @@ BIN := .venv/bin
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-setup: .venv/.installed
+# Message catalogues: the .mo files are committed; rebuilt here only if a .po is newer.
+CATALOGUES := $(wildcard legion/locale/*/LC_MESSAGES/django.po)
+
+setup: .venv/.installed $(CATALOGUES:.po=.mo)
 	scripts/install-system-packages.sh
+
+legion/locale/%/LC_MESSAGES/django.mo: legion/locale/%/LC_MESSAGES/django.po
+	msgfmt --check -o $@ $<
+
+# After marking new strings: collect them, translate the new entries, then compile.
+messages: .venv/.installed
+	$(BIN)/legion makemessages --all --extension=html,txt,py --no-obsolete \
+	  --ignore=.venv --ignore=var --ignore=bench --ignore=node_modules --ignore='*/tests/*'
+	$(BIN)/legion compilemessages --ignore=.venv
 
 run: setup
 	$(BIN)/legion migrate --noinput

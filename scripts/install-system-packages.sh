@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages the app and its tests need: Chromium for browser tests, Pango for
-# WeasyPrint PDFs, fonts for every script applicants write in, poppler for PDF checks.
+# WeasyPrint PDFs, fonts for every script applicants write in, poppler for PDF checks,
+# gettext for the message catalogues.
 set -euo pipefail
 packages=(chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core
-          fonts-noto-cjk poppler-utils)
+          fonts-noto-cjk poppler-utils gettext)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -14,11 +14,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -178,33 +176,30 @@ def access_redeem_code(*, reference: str, code: str) -> Case:
     return case
 
 
-EMAIL_SUBJECTS = {
-    # Purpose -> subject; each purpose has a paragraph in cases/email/access.txt.
-    "resume": lambda: _("Continue your application"),
-    "submitted": lambda: _("We have received your application"),
-    "return": lambda: _("Your link to your application"),
-}
+ACCESS_EMAIL_PURPOSES = ("resume", "submitted", "return")
 
 
 def access_email_send(*, case: Case, purpose: str) -> AccessGrant:
-    """Issue a new link and code and e-mail them to the applicant, in the case's language."""
-    if purpose not in EMAIL_SUBJECTS:
+    """Issue a new link and code and e-mail them to the applicant, in the case's language.
+
+    Sent at once, not through the task queue: the queue would store the raw link."""
+    from legion.cases.notifications import applicant_email_send
+
+    if purpose not in ACCESS_EMAIL_PURPOSES:
         raise ValueError(f"Unknown access e-mail purpose {purpose!r}")
     grant = access_grant_issue(case=case)
-    with translation.override(case.language):
-        subject = f"{EMAIL_SUBJECTS[purpose]()} – {case.reference}"
-        body = render_to_string(
-            "cases/email/access.txt",
-            {
-                "case": case,
-                "grant": grant,
-                "purpose": purpose,
-                "hours": int(token_lifetime().total_seconds() // 3600),
-                "code_url": settings.SITE_URL.rstrip("/") + reverse("portal:access_code"),
-                "return_url": settings.SITE_URL.rstrip("/") + reverse("portal:access_request"),
-            },
-        )
-    EmailMessage(subject=subject, body=body, to=[case.applicant.email]).send()
+    site = settings.SITE_URL.rstrip("/")
+    applicant_email_send(
+        case=case,
+        template="cases/email/access",
+        context={
+            "grant": grant,
+            "purpose": purpose,
+            "hours": int(token_lifetime().total_seconds() // 3600),
+            "code_url": site + reverse("portal:access_code"),
+            "return_url": site + reverse("portal:access_request"),
+        },
+    )
     return grant
 
 

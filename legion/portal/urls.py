@@ -43,4 +43,14 @@ urlpatterns = [
         "my-application/interview/cancel/", account.interview_cancel_view, name="interview_cancel"
     ),
     path("my-application/withdraw/", account.withdraw, name="withdraw"),
+    path(
+        "my-application/travel-instructions/",
+        account.travel_instructions,
+        name="travel_instructions",
+    ),
+    path(
+        "my-application/travel-instructions.pdf",
+        account.travel_instructions_pdf,
+        name="travel_instructions_pdf",
+    ),
 ]

@@ -102,18 +102,46 @@ def test_answers_are_saved(draft):
         ({"surname": "x" * 101}, "surname", "Surname must be 100 characters or fewer."),
         ({"date_of_birth": None}, "date_of_birth", "Enter your date of birth."),
         ({"date_of_birth": "1990-13-40"}, "date_of_birth", "Date of birth must be a real date."),
-        ({"date_of_birth": dt.date(2999, 1, 1)}, "date_of_birth", "Date of birth must be in the past."),
+        (
+            {"date_of_birth": dt.date(2999, 1, 1)},
+            "date_of_birth",
+            "Date of birth must be in the past.",
+        ),
         ({"sex": "Q"}, "sex", "Select your sex as shown in your passport."),
         ({"nationality": "XX"}, "nationality", "Select your nationality from the list."),
-        ({"passport_number": "12"}, "passport_number", "Passport number must be 5 to 20 letters and numbers."),
-        ({"passport_number": "AB<script>12"}, "passport_number", "Passport number must be 5 to 20 letters and numbers."),
-        ({"passport_expiry": dt.date(2000, 1, 1)}, "passport_expiry", "Your passport has expired. You need a valid passport to apply."),
-        ({"email": "not-an-address"}, "email", "Enter an e-mail address in the correct format, like name@example.com."),
-        ({"phone": "call me"}, "phone", "Enter a phone number in the correct format, like +44 7700 900 982."),
-        ({"has_criminal_record": None}, "has_criminal_record", "Select yes if you have a criminal record."),
+        (
+            {"passport_number": "12"},
+            "passport_number",
+            "Passport number must be 5 to 20 letters and numbers.",
+        ),
+        (
+            {"passport_number": "AB<script>12"},
+            "passport_number",
+            "Passport number must be 5 to 20 letters and numbers.",
+        ),
+        (
+            {"passport_expiry": dt.date(2000, 1, 1)},
+            "passport_expiry",
+            "Your passport has expired. You need a valid passport to apply.",
+        ),
+        (
+            {"email": "not-an-address"},
+            "email",
+            "Enter an e-mail address in the correct format, like name@example.com.",
+        ),
+        (
+            {"phone": "call me"},
+            "phone",
+            "Enter a phone number in the correct format, like +44 7700 900 982.",
+        ),
+        (
+            {"has_criminal_record": None},
+            "has_criminal_record",
+            "Select yes if you have a criminal record.",
+        ),
         ({"language": "xx"}, "language", "Select the language we should use with you."),
     ],
-)  # fmt: skip
+)
 def test_bad_answers_are_refused_with_a_specific_message(draft, changes, field, message):
     assert invalid(draft, **changes) == {field: message}
 

@@ -59,9 +59,7 @@ def test_double_click_on_start_opens_one_draft(client, ready):
     assert ApplicationStart.objects.count() == 1
 
 
-def test_going_back_to_the_first_page_changes_the_mission_of_the_same_draft(
-    client, ready, ottawa
-):
+def test_going_back_to_the_first_page_changes_the_mission_of_the_same_draft(client, ready, ottawa):
     start_application(client)
     post_ok(client, "/apply/where/", {"mission": "ott", "start_key": ""})
     assert Case.objects.get().mission == ottawa

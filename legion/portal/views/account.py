@@ -18,9 +18,9 @@ from legion.cases.access import (
 )
 from legion.cases.eligibility import evaluate_case
 from legion.cases.languages import language_name
-from legion.cases.models import Case, Document
+from legion.cases.models import Case, Document, TravelInstructions
 from legion.cases.services import CaseError, case_available_actions, case_transition
-from legion.cases.states import FINAL_STATES, OPEN_STATES, CaseState
+from legion.cases.states import FINAL_STATES, OPEN_STATES, VISA_GRANTED_STATES, CaseState
 from legion.interviews.selectors import current_interview, open_slots
 from legion.interviews.services import interview_book, interview_cancel
 from legion.missions.actors import Actor
@@ -117,6 +117,7 @@ def status(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
             "can_upload": case.state in (CaseState.SUBMITTED, CaseState.IN_REVIEW),
             "rejected_documents": case.documents.filter(status=Document.Status.REJECTED),
             "interview_language": language_name(interview.language) if interview else "",
+            "has_instructions": _issued_instructions(case) is not None,
             "is_closed": case.state in FINAL_STATES,
             "eligibility": eligibility,
         },
@@ -217,3 +218,51 @@ def withdraw(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
         "portal/account/withdraw.html",
         {"form": form, "case": case, "back_url": reverse("portal:status")},
     )
+
+
+def _issued_instructions(case: Case):
+    """The travel instructions, only once issued and while the case holds its visa."""
+    from legion.cases.instructions import assembly_point_visible
+
+    if case.state not in VISA_GRANTED_STATES or not assembly_point_visible(case):
+        return None
+    return TravelInstructions.objects.filter(case=case).select_related("case").first()
+
+
+@applicant_required
+def travel_instructions(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
+    """The travel instructions as a page, in the language of the page."""
+    from legion.cases.instructions import instructions_html
+
+    instructions = _issued_instructions(case)
+    if instructions is None:
+        return redirect("portal:status")
+    response = page(
+        request,
+        "portal/account/instructions.html",
+        {
+            "case": case,
+            "instructions_html": instructions_html(instructions, language=get_language()),
+            "back_url": reverse("portal:status"),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@applicant_required
+def travel_instructions_pdf(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
+    """The travel instructions as a PDF to print or keep offline."""
+    from legion.cases.instructions import instructions_pdf, instructions_pdf_filename
+
+    instructions = _issued_instructions(case)
+    if instructions is None:
+        return redirect("portal:status")
+    response = HttpResponse(
+        instructions_pdf(instructions, language=get_language()), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{instructions_pdf_filename(instructions)}"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,84 @@
+"""The message catalogues: complete, compiled, and covering every string marked in code."""
+
+import gettext
+import re
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+LOCALE = Path(settings.BASE_DIR) / "legion" / "locale"
+TRANSLATED = [code for code, _name in settings.LANGUAGES if code != "en"]
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+
+def catalogue(language: str) -> polib.POFile:
+    return polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_is_translated(language):
+    po = catalogue(language)
+    untranslated = [e.msgid for e in po if not e.translated() or e.obsolete]
+    assert untranslated == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_translations_keep_every_placeholder(language):
+    wrong = []
+    for entry in catalogue(language):
+        if entry.msgid_plural:
+            wanted = set(PLACEHOLDER.findall(entry.msgid_plural))
+            forms = entry.msgstr_plural.values()
+        else:
+            wanted = set(PLACEHOLDER.findall(entry.msgid))
+            forms = [entry.msgstr]
+        wrong += [entry.msgid for form in forms if set(PLACEHOLDER.findall(form)) != wanted]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_compiled_catalogue_matches_the_source(language):
+    """The committed .mo says what the .po says (run `make messages` after editing)."""
+    with open(LOCALE / language / "LC_MESSAGES" / "django.mo", "rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    stale = []
+    for entry in catalogue(language):
+        if entry.msgid_plural:
+            if compiled.ngettext(entry.msgid, entry.msgid_plural, 1) != entry.msgstr_plural[0]:
+                stale.append(entry.msgid)
+        elif entry.msgctxt:
+            if compiled.pgettext(entry.msgctxt, entry.msgid) != entry.msgstr:
+                stale.append(entry.msgid)
+        elif compiled.gettext(entry.msgid) != entry.msgstr:
+            stale.append(entry.msgid)
+    assert stale == []
+
+
+def test_catalogue_holds_every_string_marked_in_the_code(tmp_path, settings, monkeypatch):
+    """Extract the strings afresh and compare: a new {% translate %} or _() without a
+    `make messages` fails here instead of reaching applicants in English."""
+    if shutil.which("xgettext") is None:
+        pytest.skip("gettext tools are not installed (scripts/install-system-packages.sh)")
+    # Extract from a copy of the code, so that the real catalogues are never touched.
+    source = tmp_path / "src"
+    shutil.copytree(
+        Path(settings.BASE_DIR) / "legion",
+        source / "legion",
+        ignore=shutil.ignore_patterns("locale", "tests", "migrations", "static", "__pycache__"),
+    )
+    settings.LOCALE_PATHS = [tmp_path / "out"]
+    monkeypatch.chdir(source)
+    call_command(
+        "makemessages",
+        locale=["uk"],
+        extensions=["html", "txt", "py"],
+        keep_pot=True,
+        verbosity=0,
+    )
+    fresh = {(e.msgctxt, e.msgid) for e in polib.pofile(str(tmp_path / "out" / "django.pot"))}
+    known = {(e.msgctxt, e.msgid) for e in catalogue("uk")}
+    assert sorted(m for _c, m in fresh - known) == []
