@@ -1,0 +1,586 @@
+"""The person-matching model: features, comparison levels, weights, score and explanation.
+
+One Fellegi-Sunter model serves intake (one new applicant against indexed candidates,
+scored here in Python) and batch linkage (Splink on DuckDB or Spark, fed with the same
+features and the same levels as SQL). Each level is written twice, as a Python
+predicate and as SQL; `test_matching_model.py` checks that Splink's weights equal
+ours pair by pair, so the two paths cannot drift apart.
+
+The m and u probabilities and the prior live in `model.json`, estimated by
+`legion.identity.training` on labelled synthetic applicants (several scripts,
+transliterations, typos) and calibrated on candidate pairs; FEBRL4 is kept out of
+training so that the benchmark on it stays honest.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+from legion.identity.normalise import (
+    EMPTY_NAME,
+    NameForms,
+    name_forms,
+    normalise_code,
+    normalise_date,
+    normalise_passport,
+)
+
+MODEL_PATH = Path(__file__).with_name("model.json")
+FIELDS = (
+    "given_name",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "nationality",
+    "passport_number",
+    "place_of_birth",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Normalised features of one person record (applicant, CSV row or watch-list name)."""
+
+    given: NameForms = EMPTY_NAME
+    surname: NameForms = EMPTY_NAME
+    dob: str = ""  # YYYYMMDD, YYYYMM or YYYY
+    sex: str = ""
+    nationality: str = ""
+    passport: str = ""
+    place: NameForms = EMPTY_NAME
+    # The values as given, for explanations shown to HQ security.
+    shown: Mapping[str, str] = field(default_factory=dict)
+
+    def columns(self) -> dict[str, Any]:
+        """Flat columns for the batch engines (None for missing, lists for sets)."""
+
+        def name_columns(prefix: str, name: NameForms) -> dict[str, Any]:
+            return {
+                prefix: name.primary or None,
+                f"{prefix}_forms": list(name.forms),
+                f"{prefix}_phon": name.phonetic or None,
+                f"{prefix}_skel": name.skeleton or None,
+                f"{prefix}_syms": list(name.symbols),
+            }
+
+        keys = blocking_values(self)
+        return {
+            **name_columns("given", self.given),
+            **name_columns("surname", self.surname),
+            "dob": self.dob or None,
+            "sex": self.sex or None,
+            "nationality": self.nationality or None,
+            "passport": self.passport or None,
+            "place": self.place.primary or None,
+            "place_phon": self.place.phonetic or None,
+            "place_skel": self.place.skeleton or None,
+            "pp_dels": list(passport_deletions(self.passport)),
+            **keys,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """What the intake index stores per applicant (never the passport number)."""
+        return {
+            "given": self.given.primary and _name_json(self.given),
+            "surname": self.surname.primary and _name_json(self.surname),
+            "dob": self.dob,
+            "sex": self.sex,
+            "nationality": self.nationality,
+            "place": self.place.primary and _name_json(self.place),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], *, passport: str = "") -> Person:
+        return cls(
+            given=_name_from_json(data.get("given")),
+            surname=_name_from_json(data.get("surname")),
+            dob=data.get("dob", ""),
+            sex=data.get("sex", ""),
+            nationality=data.get("nationality", ""),
+            passport=passport,
+            place=_name_from_json(data.get("place")),
+        )
+
+
+def _name_json(name: NameForms) -> list:
+    return [name.primary, list(name.forms), name.phonetic, name.skeleton, list(name.symbols)]
+
+
+def _name_from_json(data: Any) -> NameForms:
+    if not data:
+        return EMPTY_NAME
+    primary, forms, phonetic, skeleton, symbols = data
+    return NameForms(primary, tuple(forms), phonetic, skeleton, tuple(symbols))
+
+
+def person(
+    *,
+    given_name: str = "",
+    surname: str = "",
+    date_of_birth: object = "",
+    sex: str = "",
+    nationality: str = "",
+    passport_number: str = "",
+    place_of_birth: str = "",
+) -> Person:
+    """Normalise one person record. Raises ValueError for a date that is not one."""
+    shown = {
+        "given_name": given_name or "",
+        "surname": surname or "",
+        "date_of_birth": str(date_of_birth or ""),
+        "sex": sex or "",
+        "nationality": nationality or "",
+        "passport_number": passport_number or "",
+        "place_of_birth": place_of_birth or "",
+    }
+    return Person(
+        given=name_forms(given_name or ""),
+        surname=name_forms(surname or ""),
+        dob=normalise_date(date_of_birth),
+        sex=normalise_code(sex),
+        nationality=normalise_code(nationality),
+        passport=normalise_passport(passport_number),
+        place=name_forms(place_of_birth or ""),
+        shown=shown,
+    )
+
+
+# --- Blocking: which pairs are compared at all ----------------------------------------
+
+
+def blocking_values(p: Person) -> dict[str, str | None]:
+    """Scalar keys shared by likely matches; the batch engines block on equal values and
+    the intake index stores them as strings (see `index_keys`)."""
+    names = [n.first_phonetic for n in (p.given, p.surname) if n.primary]
+    return {
+        "bk_name": "|".join(sorted(names)) if len(names) == 2 else None,
+        "bk_given": p.given.first_phonetic or None,
+        "bk_surname": p.surname.first_phonetic or None,
+        "dob_year": p.dob[:4] or None,
+        "dob_md": p.dob[4:8] if len(p.dob) == 8 else None,
+    }
+
+
+def passport_deletions(passport: str) -> tuple[str, ...]:
+    """The number with one character left out, each way: two numbers one typo or one
+    transposition apart always share one of these (a symmetric-deletion key)."""
+    if len(passport) < 6:
+        return ()
+    return tuple(sorted({passport[:i] + passport[i + 1 :] for i in range(len(passport))}))
+
+
+# Pairs sharing any of these are candidates; the same rules drive intake and batch.
+# "passport_near" compares the exploded list of passport_deletions().
+BLOCKING_RULES = (
+    ("passport", ("passport",)),
+    ("passport_near", ("pp_dels",)),
+    ("name_dob", ("bk_name", "dob")),
+    ("name_year", ("bk_name", "dob_year")),
+    ("name_monthday", ("bk_name", "dob_md")),
+    ("surname_dob", ("bk_surname", "dob")),
+    ("given_dob", ("bk_given", "dob")),
+)
+# Watch-list entries often carry nothing but a name: screening also looks up by name alone.
+NAME_ONLY_RULE = ("name", ("bk_name",))
+
+
+def index_keys(p: Person, *, passport_key: Callable[[str], str], name_only: bool) -> set[str]:
+    """The blocking keys of one person as strings for the intake index. The passport
+    part goes through `passport_key` (a keyed hash) so that the index holds no number."""
+    values = {**blocking_values(p), "passport": p.passport or None, "dob": p.dob or None}
+    rules = (*BLOCKING_RULES, NAME_ONLY_RULE) if name_only else BLOCKING_RULES
+    keys = {f"passport_near:{passport_key(d)}" for d in passport_deletions(p.passport)}
+    for rule, columns in rules:
+        if rule == "passport_near":
+            continue
+        parts = [values[c] for c in columns]
+        if all(parts):
+            if rule == "passport":
+                parts = [passport_key(parts[0])]
+            keys.add(f"{rule}:{':'.join(parts)}")
+    return keys
+
+
+# --- Comparison levels ------------------------------------------------------------------
+
+Pred = Callable[[Person, Person], bool]
+
+_SIDE = re.compile(r"\b([lr])\.(\w+)")
+SQL_FUNCTIONS = {
+    "duckdb": {"overlap": "list_has_any"},
+    "spark": {"overlap": "arrays_overlap"},
+}
+
+
+@dataclass(frozen=True)
+class Level:
+    key: str
+    label: str
+    sql: str  # with {overlap} placeholders filled per dialect
+    test: Pred
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str  # one of FIELDS
+    label: str
+    null_sql: str
+    is_null: Callable[[Person], bool]
+    levels: tuple[Level, ...]  # tried in order; the last one is ELSE
+
+    def level_for(self, a: Person, b: Person) -> Level | None:
+        """The first level the pair falls in; None when a value is missing on either side."""
+        if self.is_null(a) or self.is_null(b):
+            return None
+        for level in self.levels:
+            if level.test(a, b):
+                return level
+        raise AssertionError("the last level of a comparison always matches")
+
+
+def _lev(a: str, b: str) -> int:
+    return Levenshtein.distance(a, b)
+
+
+def _overlap(a: Iterable[str], b: Iterable[str]) -> bool:
+    return not set(a).isdisjoint(b)
+
+
+def _eq(a: str, b: str) -> bool:
+    return bool(a) and a == b
+
+
+def name_comparison(name: str, label: str, col: str, other: str) -> Comparison:
+    def own(p: Person) -> NameForms:
+        return getattr(p, col)
+
+    def other_of(p: Person) -> NameForms:
+        return getattr(p, other)
+
+    def sounds_alike(a: Person, b: Person) -> bool:
+        return own(a).phonetic == own(b).phonetic or own(a).skeleton == own(b).skeleton
+
+    levels = (
+        Level(
+            "exact", "Exact", f"l.{col} = r.{col}", lambda a, b: own(a).primary == own(b).primary
+        ),
+        Level(
+            "transliteration",
+            "Same name in another romanisation",
+            f"{{overlap}}(l.{col}_forms, r.{col}_forms)",
+            lambda a, b: _overlap(own(a).forms, own(b).forms),
+        ),
+        Level(
+            "variant",
+            "Known variant of the same name, sounds alike",
+            f"{{overlap}}(l.{col}_syms, r.{col}_syms) AND (l.{col}_phon = r.{col}_phon "
+            f"OR l.{col}_skel = r.{col}_skel)",
+            lambda a, b: _overlap(own(a).symbols, own(b).symbols) and sounds_alike(a, b),
+        ),
+        Level(
+            "phonetic",
+            "Sounds alike (same phonetic key or consonants)",
+            f"l.{col}_phon = r.{col}_phon OR l.{col}_skel = r.{col}_skel",
+            sounds_alike,
+        ),
+        Level(
+            "nickname",
+            "Nickname or the same name in another language",
+            f"{{overlap}}(l.{col}_syms, r.{col}_syms)",
+            lambda a, b: _overlap(own(a).symbols, own(b).symbols),
+        ),
+        Level(
+            "typo1",
+            "One letter different",
+            f"levenshtein(l.{col}, r.{col}) <= 1",
+            lambda a, b: _lev(own(a).primary, own(b).primary) <= 1,
+        ),
+        Level(
+            "typo2",
+            "Two letters different",
+            f"levenshtein(l.{col}, r.{col}) <= 2",
+            lambda a, b: _lev(own(a).primary, own(b).primary) <= 2,
+        ),
+        Level(
+            "swapped",
+            "Given name and surname swapped",
+            f"l.{col} = r.{other} OR l.{col}_phon = r.{other}_phon",
+            lambda a, b: (
+                _eq(own(a).primary, other_of(b).primary)
+                or _eq(own(a).phonetic, other_of(b).phonetic)
+            ),
+        ),
+        Level("different", "Different", "ELSE", lambda a, b: True),
+    )
+    return Comparison(
+        name, label, f"l.{col} IS NULL OR r.{col} IS NULL", lambda p: not own(p).primary, levels
+    )
+
+
+def _dob_partial(a: str, b: str) -> bool:
+    n = min(len(a), len(b))
+    return len(a) != len(b) and a[:n] == b[:n]
+
+
+def _full(a: str, b: str) -> bool:
+    return len(a) == 8 and len(b) == 8
+
+
+DOB = Comparison(
+    "date_of_birth",
+    "Date of birth",
+    "l.dob IS NULL OR r.dob IS NULL",
+    lambda p: not p.dob,
+    (
+        Level("exact", "Exact", "l.dob = r.dob", lambda a, b: a.dob == b.dob),
+        Level(
+            "partial",
+            "Agrees as far as both are known (year or month only)",
+            "length(l.dob) <> length(r.dob) AND substr(l.dob, 1, least(length(l.dob), "
+            "length(r.dob))) = substr(r.dob, 1, least(length(l.dob), length(r.dob)))",
+            lambda a, b: _dob_partial(a.dob, b.dob),
+        ),
+        Level(
+            "day_month_swapped",
+            "Day and month swapped",
+            "length(l.dob) = 8 AND length(r.dob) = 8 AND substr(l.dob, 1, 4) = substr(r.dob, 1, 4)"
+            " AND substr(l.dob, 5, 2) = substr(r.dob, 7, 2)"
+            " AND substr(l.dob, 7, 2) = substr(r.dob, 5, 2)",
+            lambda a, b: (
+                _full(a.dob, b.dob)
+                and a.dob[:4] == b.dob[:4]
+                and a.dob[4:6] == b.dob[6:8]
+                and a.dob[6:8] == b.dob[4:6]
+            ),
+        ),
+        Level(
+            "one_digit",
+            "One digit different",
+            "length(l.dob) = 8 AND length(r.dob) = 8 AND levenshtein(l.dob, r.dob) = 1",
+            lambda a, b: _full(a.dob, b.dob) and _lev(a.dob, b.dob) == 1,
+        ),
+        Level(
+            "same_year",
+            "Same year of birth",
+            "substr(l.dob, 1, 4) = substr(r.dob, 1, 4)",
+            lambda a, b: a.dob[:4] == b.dob[:4],
+        ),
+        Level("different", "Different", "ELSE", lambda a, b: True),
+    ),
+)
+
+
+def _code_comparison(name: str, label: str, col: str) -> Comparison:
+    return Comparison(
+        name,
+        label,
+        f"l.{col} IS NULL OR r.{col} IS NULL",
+        lambda p: not getattr(p, col),
+        (
+            Level(
+                "exact",
+                "Same",
+                f"l.{col} = r.{col}",
+                lambda a, b: getattr(a, col) == getattr(b, col),
+            ),
+            Level("different", "Different", "ELSE", lambda a, b: True),
+        ),
+    )
+
+
+PASSPORT = Comparison(
+    "passport_number",
+    "Passport or ID number",
+    "l.passport IS NULL OR r.passport IS NULL",
+    lambda p: not p.passport,
+    (
+        Level("exact", "Exact", "l.passport = r.passport", lambda a, b: a.passport == b.passport),
+        Level(
+            "typo1",
+            "One character different",
+            "levenshtein(l.passport, r.passport) <= 1",
+            lambda a, b: _lev(a.passport, b.passport) <= 1,
+        ),
+        Level(
+            "typo2",
+            "Two characters different",
+            "levenshtein(l.passport, r.passport) <= 2",
+            lambda a, b: _lev(a.passport, b.passport) <= 2,
+        ),
+        Level("different", "Different", "ELSE", lambda a, b: True),
+    ),
+)
+
+PLACE = Comparison(
+    "place_of_birth",
+    "Place of birth",
+    "l.place IS NULL OR r.place IS NULL",
+    lambda p: not p.place.primary,
+    (
+        Level(
+            "exact", "Exact", "l.place = r.place", lambda a, b: a.place.primary == b.place.primary
+        ),
+        Level(
+            "phonetic",
+            "Sounds alike (Kyiv / Kiev)",
+            "l.place_phon = r.place_phon OR l.place_skel = r.place_skel",
+            lambda a, b: (
+                a.place.phonetic == b.place.phonetic or a.place.skeleton == b.place.skeleton
+            ),
+        ),
+        Level(
+            "typo2",
+            "Up to two letters different",
+            "levenshtein(l.place, r.place) <= 2",
+            lambda a, b: _lev(a.place.primary, b.place.primary) <= 2,
+        ),
+        Level("different", "Different", "ELSE", lambda a, b: True),
+    ),
+)
+
+COMPARISONS = (
+    name_comparison("given_name", "Given names", "given", "surname"),
+    name_comparison("surname", "Surname", "surname", "given"),
+    DOB,
+    _code_comparison("sex", "Sex", "sex"),
+    _code_comparison("nationality", "Nationality", "nationality"),
+    PASSPORT,
+    PLACE,
+)
+
+
+# --- Weights and scores -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """m and u per comparison level, and the prior probability that a candidate pair
+    (two records sharing a blocking key) is the same person."""
+
+    prior: float
+    m: Mapping[str, Mapping[str, float]]
+    u: Mapping[str, Mapping[str, float]]
+
+    def weight(self, comparison: str, level: str) -> float:
+        return math.log2(self.m[comparison][level] / self.u[comparison][level])
+
+    @property
+    def prior_weight(self) -> float:
+        return math.log2(self.prior / (1 - self.prior))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"prior": self.prior, "m": self.m, "u": self.u}
+
+
+@cache
+def parameters() -> Parameters:
+    data = json.loads(MODEL_PATH.read_text())
+    return Parameters(prior=data["prior"], m=data["m"], u=data["u"])
+
+
+@dataclass(frozen=True)
+class Score:
+    probability: float
+    weight: float  # log2 odds, prior included
+    explanation: dict[str, dict[str, Any]]
+
+
+def probability_from_weight(weight: float) -> float:
+    return 1.0 / (1.0 + 2.0 ** (-weight))
+
+
+def compare(
+    a: Person, b: Person, *, params: Parameters | None = None, prior: float | None = None
+) -> Score:
+    """Score a pair: match probability, log2 odds and, per field, the level reached,
+    its weight and both values as given."""
+    params = params or parameters()
+    prior = params.prior if prior is None else prior
+    total = math.log2(prior / (1 - prior))
+    explanation = {}
+    for comparison in COMPARISONS:
+        level = comparison.level_for(a, b)
+        weight = 0.0 if level is None else params.weight(comparison.name, level.key)
+        total += weight
+        explanation[comparison.name] = {
+            "label": comparison.label,
+            "level": level.key if level else "missing",
+            "level_label": level.label if level else "Missing on one side",
+            "weight": round(weight, 3),
+            "a": a.shown.get(comparison.name, ""),
+            "b": b.shown.get(comparison.name, ""),
+        }
+    return Score(probability_from_weight(total), total, explanation)
+
+
+def level_keys(a: Person, b: Person) -> dict[str, str | None]:
+    """Which level each comparison reaches (None = missing): what training counts."""
+    return {c.name: (level.key if (level := c.level_for(a, b)) else None) for c in COMPARISONS}
+
+
+# --- Splink -----------------------------------------------------------------------------
+
+
+def splink_settings(
+    *, link_type: str, dialect: str, params: Parameters | None = None, prior: float | None = None
+) -> dict[str, Any]:
+    """A trained Splink settings dictionary with exactly this model: same levels (as
+    SQL), same m and u, same prior; no training happens in Splink."""
+    params = params or parameters()
+    functions = SQL_FUNCTIONS[dialect]
+
+    def columns(sql: str) -> str:
+        # Comparison levels name the sides as given_l / given_r, blocking rules as l.given.
+        return _SIDE.sub(r"\2_\1", sql)
+
+    comparisons = []
+    for c in COMPARISONS:
+        levels = [
+            {
+                "sql_condition": columns(c.null_sql),
+                "label_for_charts": "Null",
+                "is_null_level": True,
+            }
+        ]
+        for level in c.levels:
+            levels.append(
+                {
+                    "sql_condition": columns(level.sql.format(**functions)),
+                    "label_for_charts": level.label,
+                    "m_probability": params.m[c.name][level.key],
+                    "u_probability": params.u[c.name][level.key],
+                }
+            )
+        comparisons.append(
+            {
+                "output_column_name": c.name,
+                "comparison_description": c.label,
+                "comparison_levels": levels,
+            }
+        )
+    return {
+        "link_type": link_type,
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": params.prior if prior is None else prior,
+        "comparisons": comparisons,
+        "blocking_rules_to_generate_predictions": [
+            {
+                "blocking_rule": " AND ".join(f"l.{c} = r.{c}" for c in columns),
+                "sql_dialect": dialect,
+                **({"arrays_to_explode": list(columns)} if rule == "passport_near" else {}),
+            }
+            for rule, columns in BLOCKING_RULES
+        ],
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+        "sql_dialect": dialect,
+    }

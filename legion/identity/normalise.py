@@ -1,0 +1,148 @@
+"""Normalisation of the fields people are matched on: names in any script, dates, passports.
+
+Names go through rigour (OpenSanctions' name library: transliteration of Latin,
+Cyrillic, Greek, Georgian, Armenian; prefix removal; metaphone), ICU's national
+romanisation rules (Ukrainian and Russian for Cyrillic, Georgian, Greek, Arabic) and
+the `nicknames` package's hand-curated English diminutives, so that Volodymyr /
+Volodimir / Владимир / Володимир share forms or keys and Bill meets William.
+Everything here is pure and cached: the same function feeds intake, batch linkage
+and watch lists.
+
+rigour's Wikidata name tagger (`analyze_names` with symbols) would add cross-language
+equivalents (Sasha / Alexander), but it takes ~20 s and ~430 MB to build in every
+process, which neither intake nor a one-minute batch run can afford.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from nicknames import NickNamer
+from rigour.names import remove_person_prefixes
+from rigour.text.phonetics import metaphone
+from rigour.text.scripts import text_scripts
+from rigour.text.translit import ascii_text
+
+# ICU's romanisation rules per script, in addition to rigour's own spelling.
+# Cyrillic is romanised both by Ukrainian and by Russian rules: the same person's
+# name arrives as Volodymyr (Ukrainian passport) and Vladimir (Russian forms).
+ICU_RULES = {
+    "Cyrillic": ("Ukrainian-Latin/BGN", "Russian-Latin/BGN", "Any-Latin"),
+    "Greek": ("Greek-Latin/UNGEGN", "Any-Latin"),
+    "Georgian": ("Georgian-Latin/BGN", "Any-Latin"),
+    "Arabic": ("Arabic-Latin",),
+    "Armenian": ("Armenian-Latin/BGN",),
+}
+_NOT_LETTER = re.compile(r"[^a-z ]+")
+_SPACES = re.compile(r"\s+")
+_VOWELS = re.compile(r"[aeiouy]")
+_DOUBLES = re.compile(r"(.)\1+")
+_PASSPORT_JUNK = re.compile(r"[^0-9A-Z]")
+_DATE = re.compile(r"^(\d{4})(?:-?(\d{2})(?:-?(\d{2}))?)?$")
+
+
+@cache
+def _transliterator(rule: str):
+    import icu
+
+    return icu.Transliterator.createInstance(f"{rule}; Latin-ASCII")
+
+
+def _clean_ascii(text: str) -> str:
+    """Lower-case ASCII letters and single spaces only."""
+    text = _NOT_LETTER.sub(" ", text.lower().replace("'", "").replace("ʹ", ""))
+    return _SPACES.sub(" ", text).strip()
+
+
+def skeleton(ascii_name: str) -> str:
+    """Consonant skeleton of each word: what survives transliteration from scripts that
+    write no vowels (Arabic محمد -> mhmd = Muhammad, Mohammed, Mohamed) and most
+    romanisation differences (Volodymyr, Vladimir -> vldmr)."""
+    words = []
+    for word in ascii_name.split():
+        rest = _VOWELS.sub("", word[1:])
+        words.append(_DOUBLES.sub(r"\1", word[0] + rest))
+    return " ".join(words)
+
+
+@dataclass(frozen=True, slots=True)
+class NameForms:
+    """One name (given names or surname) ready for comparison."""
+
+    primary: str  # rigour's ASCII spelling, lower case: "volodimir"
+    forms: tuple[str, ...]  # every romanisation we know, primary first
+    phonetic: str  # metaphone per word: "FLTMR"
+    skeleton: str  # consonant skeleton per word: "vldmr"
+    symbols: tuple[str, ...]  # each word and the names it is a diminutive of: bill, william
+
+    @property
+    def first_phonetic(self) -> str:
+        return self.phonetic.split(" ", 1)[0]
+
+
+EMPTY_NAME = NameForms("", (), "", "", ())
+
+
+@lru_cache(maxsize=500_000)
+def name_forms(text: str) -> NameForms:
+    """Normalise a given name or surname written in any script."""
+    text = unicodedata.normalize("NFC", text or "").strip()
+    if not text:
+        return EMPTY_NAME
+    text = remove_person_prefixes(text) or text
+    primary = _clean_ascii(ascii_text(text))
+    forms = [primary] if primary else []
+    for script in text_scripts(text):
+        for rule in ICU_RULES.get(script, ()):
+            form = _clean_ascii(_transliterator(rule).transliterate(text))
+            if form and form not in forms:
+                forms.append(form)
+    if not forms:
+        return EMPTY_NAME
+    primary = forms[0]
+    phonetic = " ".join(metaphone(word) or word for word in primary.split())
+    symbols: set[str] = set()
+    for word in primary.split():
+        symbols.add(word)
+        symbols.update(_nicknamer().canonicals_of(word))
+    return NameForms(primary, tuple(forms), phonetic, skeleton(primary), tuple(sorted(symbols)))
+
+
+@cache
+def _nicknamer() -> NickNamer:
+    return NickNamer()
+
+
+def place_forms(text: str) -> tuple[str, str]:
+    """A place name as (ASCII spelling, metaphone): Київ -> ("kyiv", "KYF")."""
+    forms = name_forms(text)
+    return forms.primary, forms.phonetic
+
+
+def normalise_passport(value: str | None) -> str:
+    """Passport or ID number as printed in the machine-readable zone: upper case,
+    no spaces, dashes or filler characters."""
+    return _PASSPORT_JUNK.sub("", (value or "").upper())
+
+
+def normalise_date(value: object) -> str:
+    """A date of birth as YYYYMMDD, YYYYMM or YYYY (watch lists often give only the
+    year). Calendar-impossible digits are kept: a typed 1988-13-04 is a typo of a real
+    date and still worth comparing. Raises ValueError for anything else."""
+    if value is None or value == "":
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y%m%d")  # type: ignore[attr-defined]
+    match = _DATE.match(str(value).strip())
+    if not match:
+        raise ValueError(f"not a date (YYYY-MM-DD, YYYYMMDD, YYYY-MM or YYYY): {value!r}")
+    return "".join(part for part in match.groups() if part)
+
+
+def normalise_code(value: str | None) -> str:
+    """Sex or nationality code: upper case, empty when unknown ("X" is 'not stated')."""
+    value = (value or "").strip().upper()
+    return "" if value in ("X", "U", "UNKNOWN") else value

@@ -1,0 +1,493 @@
+"""Synthetic applicants for training, tests and benchmarks: no real person's data.
+
+People are drawn with the 2022 nationality mix (US 31%, UK 18%, Germany 6.8%, Canada
+4.7%, India 2.8%, then a long tail including Ukraine, Georgia, Greece, the Arab world),
+names from Faker's per-country lists in the country's own script, and a passport
+spelling. Duplicate records of the same person are rendered the way they arrive at
+different embassies: native script or another romanisation, the Russian form of a
+Ukrainian name, a nickname, swapped name order, typos, day/month swaps, a new
+passport. Hard negatives are different people sharing a common name and birth year.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+NATIONALITY_MIX = (
+    ("US", 31.0),
+    ("GB", 18.0),
+    ("DE", 6.8),
+    ("CA", 4.7),
+    ("IN", 2.8),
+    ("UA", 4.0),
+    ("GE", 3.0),
+    ("GR", 2.5),
+    ("JO", 2.5),
+    ("LT", 2.5),
+    ("NO", 2.0),
+    ("FR", 3.0),
+    ("DK", 2.0),
+    ("LV", 2.0),
+    ("RU", 2.0),
+    ("JP", 1.5),
+    ("AU", 3.0),
+    ("IL", 1.0),
+)
+LOCALES = {
+    "US": "en_US",
+    "GB": "en_GB",
+    "DE": "de_DE",
+    "CA": "en_US",
+    "IN": "en_IN",
+    "UA": "uk_UA",
+    "GE": "ka_GE",
+    "GR": "el_GR",
+    "LT": "lt_LT",
+    "NO": "no_NO",
+    "FR": "fr_FR",
+    "DK": "da_DK",
+    "LV": "lv_LV",
+    "RU": "ru_RU",
+    "AU": "en_GB",
+}
+# How each country's passports romanise the native script (ICU rule ids).
+PASSPORT_ROMANISATION = {
+    "UA": "Ukrainian-Latin/BGN",
+    "RU": "Russian-Latin/BGN",
+    "GE": "Georgian-Latin/BGN",
+    "GR": "Greek-Latin/UNGEGN",
+}
+# Arabic names are written without vowels; passports spell them several ways.
+ARABIC_GIVEN = {
+    "محمد": ("Muhammad", "Mohammed", "Mohamed", "Mohammad"),
+    "أحمد": ("Ahmed", "Ahmad"),
+    "علي": ("Ali",),
+    "حسن": ("Hassan", "Hasan"),
+    "خالد": ("Khalid", "Khaled"),
+    "عمر": ("Omar", "Umar"),
+    "يوسف": ("Yousef", "Youssef", "Yusuf"),
+    "إبراهيم": ("Ibrahim", "Ebrahim"),
+    "مصطفى": ("Mustafa", "Moustafa"),
+    "سعيد": ("Said", "Saeed"),
+    "كريم": ("Karim", "Kareem"),
+    "طارق": ("Tariq", "Tarek"),
+}
+ARABIC_SURNAMES = {
+    "حداد": ("Haddad",),
+    "نصر": ("Nasr", "Nassar"),
+    "خوري": ("Khoury", "Khouri"),
+    "منصور": ("Mansour", "Mansur"),
+    "سليمان": ("Suleiman", "Sulayman", "Soliman"),
+    "حمدان": ("Hamdan",),
+    "شريف": ("Sharif", "Sherif"),
+    "عثمان": ("Othman", "Osman", "Uthman"),
+    "جابر": ("Jaber", "Jabir"),
+    "رحمن": ("Rahman",),
+    "قاسم": ("Qasim", "Kassem", "Kasim"),
+    "صالح": ("Saleh", "Salih"),
+}
+HEBREW_GIVEN = {"דוד": ("David",), "יוסף": ("Yosef", "Joseph"), "משה": ("Moshe",)}
+HEBREW_SURNAMES = {"כהן": ("Cohen", "Kohen"), "לוי": ("Levi", "Levy"), "מזרחי": ("Mizrahi",)}
+# Ukrainian given names and the Russian form the same person is often registered under.
+UKRAINIAN_RUSSIAN = {
+    "Володимир": "Владимир",
+    "Олександр": "Александр",
+    "Дмитро": "Дмитрий",
+    "Микола": "Николай",
+    "Сергій": "Сергей",
+    "Олексій": "Алексей",
+    "Андрій": "Андрей",
+    "Юрій": "Юрий",
+    "Михайло": "Михаил",
+    "Петро": "Пётр",
+    "Павло": "Павел",
+    "Григорій": "Григорий",
+    "Євген": "Евгений",
+    "Василь": "Василий",
+    "Іван": "Иван",
+    "Віктор": "Виктор",
+}
+NICKNAMES = {
+    "William": ("Bill", "Will"),
+    "Robert": ("Bob", "Rob"),
+    "James": ("Jim", "Jamie"),
+    "Michael": ("Mike",),
+    "Alexander": ("Alex",),
+    "Elizabeth": ("Liz", "Beth"),
+    "Katherine": ("Kate",),
+    "Richard": ("Rick", "Dick"),
+    "Thomas": ("Tom",),
+    "Christopher": ("Chris",),
+    "Daniel": ("Dan",),
+    "Joseph": ("Joe",),
+    "Anthony": ("Tony",),
+    "Matthew": ("Matt",),
+    "Benjamin": ("Ben",),
+    "Nicholas": ("Nick",),
+    "Edward": ("Ed", "Ted"),
+    "Jonathan": ("Jon",),
+    "Samuel": ("Sam",),
+    "Andrew": ("Andy",),
+    "Steven": ("Steve",),
+    "Timothy": ("Tim",),
+    "David": ("Dave",),
+    "Peter": ("Pete",),
+}
+GEORGIAN_ENGLISH = {"გიორგი": "George", "დავით": "David", "ნიკოლოზ": "Nicholas"}
+PLACES = {
+    "US": ("New York", "Chicago", "San Antonio", "Fort Worth", "Columbus"),
+    "GB": ("Aldershot", "Manchester", "Leeds", "Glasgow", "Plymouth"),
+    "DE": ("München", "Köln", "Nürnberg", "Düsseldorf", "Leipzig"),
+    "CA": ("Toronto", "Montréal", "Ottawa", "Calgary"),
+    "IN": ("Mumbai", "Delhi", "Bengaluru", "Chennai"),
+    "UA": ("Київ", "Харків", "Львів", "Одеса", "Дніпро"),
+    "GE": ("თბილისი", "ბათუმი", "ქუთაისი"),
+    "GR": ("Αθήνα", "Θεσσαλονίκη", "Πάτρα"),
+    "RU": ("Москва", "Санкт-Петербург", "Новосибирск"),
+}
+# Spellings of the same place that arrive in practice.
+PLACE_VARIANTS = {
+    "Київ": ("Kyiv", "Kiev", "Kyjiw"),
+    "Харків": ("Kharkiv", "Kharkov", "Charkiw"),
+    "Львів": ("Lviv", "Lvov", "Lemberg"),
+    "Одеса": ("Odesa", "Odessa"),
+    "Дніпро": ("Dnipro", "Dnepr"),
+    "München": ("Munich", "Muenchen"),
+    "Köln": ("Cologne", "Koeln"),
+    "Montréal": ("Montreal",),
+    "Mumbai": ("Bombay",),
+    "Bengaluru": ("Bangalore",),
+}
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    cluster: int  # the true person; never shown to the matcher
+    given_name: str
+    surname: str
+    date_of_birth: str
+    sex: str
+    nationality: str
+    passport_number: str
+    place_of_birth: str
+
+    def row(self) -> dict[str, str]:
+        return {
+            "id": self.id,
+            "given_name": self.given_name,
+            "surname": self.surname,
+            "date_of_birth": self.date_of_birth,
+            "sex": self.sex,
+            "nationality": self.nationality,
+            "passport_number": self.passport_number,
+            "place_of_birth": self.place_of_birth,
+        }
+
+
+CSV_COLUMNS = (
+    "id",
+    "given_name",
+    "surname",
+    "date_of_birth",
+    "sex",
+    "nationality",
+    "passport_number",
+    "place_of_birth",
+)
+
+
+@cache
+def _icu(rule: str):
+    import icu
+
+    return icu.Transliterator.createInstance(f"{rule}; Latin-ASCII")
+
+
+def romanise(text: str, rule: str) -> str:
+    return _icu(rule).transliterate(text).replace("ʹ", "").replace("'", "").title()
+
+
+@cache
+def _name_lists(
+    locale: str, sex: str
+) -> tuple[tuple[str, ...], tuple[float, ...], tuple[str, ...], tuple[float, ...]]:
+    provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+    given = getattr(provider, "first_names_male" if sex == "M" else "first_names_female", None)
+    given = given or provider.first_names
+    surnames = getattr(provider, "last_names_male" if sex == "M" else "last_names_female", None)
+    surnames = surnames or provider.last_names
+
+    def weighted(values) -> tuple[tuple[str, ...], tuple[float, ...]]:
+        if isinstance(values, dict):
+            return tuple(values), tuple(float(w) for w in values.values())
+        values = tuple(values)
+        # Zipf-like skew: a few names are common, most are rare.
+        return values, tuple(1.0 / (i + 1) ** 0.8 for i in range(len(values)))
+
+    g, gw = weighted(given)
+    s, sw = weighted(surnames)
+    return g, gw, s, sw
+
+
+class PeopleGenerator:
+    """Draws people and renders records of them; deterministic for a seed."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
+        self.countries = [c for c, _ in NATIONALITY_MIX]
+        self.country_weights = [w for _, w in NATIONALITY_MIX]
+
+    # -- the true person ---------------------------------------------------------------
+    def person(self, *, nationality: str | None = None) -> dict[str, str]:
+        rng = self.rng
+        country = nationality or rng.choices(self.countries, self.country_weights)[0]
+        sex = "M" if rng.random() < 0.88 else "F"
+        if country == "JO":
+            native_given = rng.choice(list(ARABIC_GIVEN))
+            native_surname = rng.choice(list(ARABIC_SURNAMES))
+            given = rng.choice(ARABIC_GIVEN[native_given])
+            surname = rng.choice(ARABIC_SURNAMES[native_surname])
+            sex = "M"
+        elif country == "IL":
+            native_given = rng.choice(list(HEBREW_GIVEN))
+            native_surname = rng.choice(list(HEBREW_SURNAMES))
+            given = HEBREW_GIVEN[native_given][0]
+            surname = HEBREW_SURNAMES[native_surname][0]
+            sex = "M"
+        elif country == "JP":
+            provider = importlib.import_module("faker.providers.person.ja_JP").Provider
+            given = rng.choice(provider.first_romanized_names_male)
+            surname = rng.choice(provider.last_romanized_names)
+            native_given, native_surname = given, surname
+            sex = "M"
+        else:
+            names, weights, surnames, surname_weights = _name_lists(LOCALES[country], sex)
+            native_given = rng.choices(names, weights)[0]
+            native_surname = rng.choices(surnames, surname_weights)[0]
+            rule = PASSPORT_ROMANISATION.get(country)
+            given = romanise(native_given, rule) if rule else native_given
+            surname = romanise(native_surname, rule) if rule else native_surname
+        born = dt.date(1962, 1, 1) + dt.timedelta(days=rng.randrange(0, 42 * 365))
+        places = PLACES.get(country, ("",))
+        return {
+            "nationality": country,
+            "sex": sex,
+            "native_given": native_given,
+            "native_surname": native_surname,
+            "given": given,
+            "surname": surname,
+            "dob": born.isoformat(),
+            "passport": self._passport(country),
+            "place": rng.choice(places),
+        }
+
+    def _passport(self, country: str) -> str:
+        rng = self.rng
+        if country in ("US", "GB", "CA", "AU", "NO", "DK"):
+            return "".join(rng.choice("0123456789") for _ in range(9))
+        letters = "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(2))
+        return letters + "".join(rng.choice("0123456789") for _ in range(7))
+
+    # -- how one record of that person arrives ------------------------------------------
+    def render(self, p: dict[str, str], *, record_id: str, cluster: int, noisy: bool) -> Record:
+        rng = self.rng
+        given, surname, dob, passport, place = (
+            p["given"],
+            p["surname"],
+            p["dob"],
+            p["passport"],
+            p["place"],
+        )
+        sex, nationality = p["sex"], p["nationality"]
+        if place and not place.isascii() and rng.random() < 0.8:
+            place = rng.choice(PLACE_VARIANTS.get(place, (place,)))
+        if noisy:
+            given, surname = self._name_variant(p)
+            if rng.random() < 0.05:
+                given, surname = surname, given
+            given = self._typo(given, 0.12)
+            surname = self._typo(surname, 0.12)
+            dob = self._dob_variant(dob)
+            r = rng.random()
+            if r < 0.15:
+                passport = self._passport(p["nationality"])  # renewed passport
+            elif r < 0.25:
+                passport = self._typo(passport, 1.0, digits=True)
+            elif r < 0.35:
+                passport = ""
+            if rng.random() < 0.3:
+                place = rng.choice(PLACE_VARIANTS.get(place, (place,)))
+            elif rng.random() < 0.2:
+                place = ""
+            if rng.random() < 0.1:
+                sex = ""
+            if rng.random() < 0.03:
+                nationality = rng.choice(self.countries)  # applied on a second passport
+            if rng.random() < 0.03:
+                given = ""
+            if rng.random() < 0.02:
+                dob = ""
+        return Record(
+            id=record_id,
+            cluster=cluster,
+            given_name=given,
+            surname=surname,
+            date_of_birth=dob,
+            sex=sex,
+            nationality=nationality,
+            passport_number=passport,
+            place_of_birth=place,
+        )
+
+    def _name_variant(self, p: dict[str, str]) -> tuple[str, str]:
+        rng = self.rng
+        given, surname = p["given"], p["surname"]
+        native_given, native_surname = p["native_given"], p["native_surname"]
+        country = p["nationality"]
+        r = rng.random()
+        if country == "UA" and native_given in UKRAINIAN_RUSSIAN and r < 0.3:
+            russian = UKRAINIAN_RUSSIAN[native_given]
+            return rng.choice((russian, romanise(russian, "Russian-Latin/BGN"))), surname
+        if native_given != given and r < 0.5:
+            if country == "JO":
+                return (
+                    rng.choice((native_given, *ARABIC_GIVEN[native_given])),
+                    rng.choice((native_surname, *ARABIC_SURNAMES[native_surname])),
+                )
+            if rng.random() < 0.5:
+                return native_given, native_surname  # written in the native script
+            return romanise(native_given, "Any-Latin"), romanise(native_surname, "Any-Latin")
+        if given in NICKNAMES and r < 0.6:
+            return rng.choice(NICKNAMES[given]), surname
+        if native_given in GEORGIAN_ENGLISH and r < 0.6:
+            return GEORGIAN_ENGLISH[native_given], surname
+        if r < 0.7 and given.isascii():
+            return self._respell(given), self._respell(surname)
+        return given, surname
+
+    def _respell(self, name: str) -> str:
+        """Another plausible Latin spelling (German, French or English conventions)."""
+        swaps = (("y", "i"), ("v", "w"), ("kh", "h"), ("ts", "z"), ("j", "y"), ("ou", "u"))
+        old, new = self.rng.choice(swaps)
+        return name.replace(old, new)
+
+    def _typo(self, text: str, probability: float, *, digits: bool = False) -> str:
+        rng = self.rng
+        if not text or rng.random() >= probability:
+            return text
+        alphabet = "0123456789" if digits else "abcdefghijklmnopqrstuvwxyz"
+        i = rng.randrange(len(text))
+        kind = rng.random()
+        if kind < 0.35:
+            return text[:i] + rng.choice(alphabet) + text[i + 1 :]
+        if kind < 0.6:
+            return text[:i] + text[i + 1 :] if len(text) > 2 else text
+        if kind < 0.8:
+            return text[:i] + rng.choice(alphabet) + text[i:]
+        if i + 1 < len(text):
+            return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+        return text
+
+    def _dob_variant(self, dob: str) -> str:
+        rng = self.rng
+        r = rng.random()
+        year, month, day = dob.split("-")
+        if r < 0.06 and int(day) <= 12:
+            return f"{year}-{day}-{month}"
+        if r < 0.14:
+            digits = list(year + month + day)
+            i = rng.randrange(8)
+            digits[i] = rng.choice("0123456789")
+            s = "".join(digits)
+            return f"{s[:4]}-{s[4:6]}-{s[6:]}"
+        return dob
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    records: list[Record]
+
+    def true_pairs(self) -> set[tuple[str, str]]:
+        by_cluster: dict[int, list[str]] = {}
+        for r in self.records:
+            by_cluster.setdefault(r.cluster, []).append(r.id)
+        pairs = set()
+        for ids in by_cluster.values():
+            for i, a in enumerate(ids):
+                for b in ids[i + 1 :]:
+                    pairs.add((min(a, b), max(a, b)))
+        return pairs
+
+
+def people(
+    n_people: int,
+    *,
+    seed: int = 0,
+    duplicate_share: float = 0.3,
+    hard_negative_share: float = 0.05,
+    prefix: str = "r",
+) -> LabelledSet:
+    """A deduplication set: each person appears once, a share of them two or three
+    times (at different embassies, rendered differently), and a share of records are
+    other people with the same common name and birth year (hard negatives)."""
+    gen = PeopleGenerator(seed)
+    records: list[Record] = []
+    cluster = 0
+    for _ in range(n_people):
+        p = gen.person()
+        copies = 1
+        if gen.rng.random() < duplicate_share:
+            copies = 2 if gen.rng.random() < 0.85 else 3
+        for copy in range(copies):
+            records.append(
+                gen.render(p, record_id=f"{prefix}{len(records)}", cluster=cluster, noisy=copy > 0)
+            )
+        cluster += 1
+        if gen.rng.random() < hard_negative_share:
+            twin = gen.person(nationality=p["nationality"])
+            year = p["dob"][:4]
+            twin = {**twin, "given": p["given"], "surname": p["surname"]}
+            twin["native_given"], twin["native_surname"] = p["native_given"], p["native_surname"]
+            twin["dob"] = year + twin["dob"][4:]
+            records.append(
+                gen.render(twin, record_id=f"{prefix}{len(records)}", cluster=cluster, noisy=False)
+            )
+            cluster += 1
+    gen.rng.shuffle(records)
+    return LabelledSet(records)
+
+
+def split_for_linking(data: LabelledSet) -> tuple[list[Record], list[Record]]:
+    """Two files to link (as two missions' exports): one record of each person in A,
+    the other records in B."""
+    seen: set[int] = set()
+    a, b = [], []
+    for record in data.records:
+        (b if record.cluster in seen else a).append(record)
+        seen.add(record.cluster)
+    return a, b
+
+
+def write_csv(records: list[Record], path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        for record in records:
+            writer.writerow(record.row())
+
+
+def iter_records(records: list[Record]) -> Iterator[dict[str, str]]:
+    for record in records:
+        yield record.row()
+
+
+def with_id(record: Record, new_id: str) -> Record:
+    return replace(record, id=new_id)
