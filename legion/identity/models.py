@@ -61,6 +61,9 @@ class WatchlistEntry(models.Model):
     caption = models.CharField(max_length=300)
     properties = models.JSONField(default=dict)
     imported_at = models.DateTimeField(auto_now=True)
+    # False once a later import of the same source no longer lists the person: such
+    # entries stop screening, but their past hits stay for the record.
+    active = models.BooleanField(default=True, db_index=True)
 
     class Meta:
         constraints = [
@@ -81,3 +84,47 @@ class WatchlistHit(ReviewDecision):
 
     def __str__(self) -> str:
         return f"{self.case_id} ~ {self.entry} ({self.score:.2f})"
+
+
+class ApplicantFeatures(models.Model):
+    """Normalised matching features of a submitted applicant (names in every known
+    romanisation, phonetic keys, date of birth); never the passport number, which
+    stays encrypted on the applicant and is opened only to compare candidates."""
+
+    applicant = models.OneToOneField(
+        "cases.Applicant", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    variants = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "applicant features"
+
+    def __str__(self) -> str:
+        return f"features of applicant {self.applicant_id}"
+
+
+class IdentityKey(models.Model):
+    """One blocking key of an applicant or a watch-list entry: records that share a key
+    are compared. Passport-derived keys are keyed hashes (blind indexes)."""
+
+    key = models.CharField(max_length=80)
+    applicant = models.ForeignKey(
+        "cases.Applicant", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    entry = models.ForeignKey(
+        WatchlistEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="keys"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "applicant"], name="identity_key_lookup")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(applicant__isnull=True, entry__isnull=False)
+                | models.Q(applicant__isnull=False, entry__isnull=True),
+                name="identity_key_has_one_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,634 @@
+"""Identity integrity services: intake screening, watch-list import, HQ security decisions.
+
+Every submitted applicant is indexed (blocking keys in IdentityKey, features in
+ApplicantFeatures) and compared with the applicants of all missions and with the
+active watch lists. Duplicates open review items; watch-list hits also put the case
+on hold through the workflow. Only HQ security closes either, with a reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from legion.cases.models import Applicant, Case, CaseEvent
+from legion.cases.services import CaseError, case_apply, case_lock, record_event
+from legion.cases.states import FINAL_STATES, CaseState
+from legion.crypto import blind_index
+from legion.identity.model import Person, Score, compare, index_keys, person
+from legion.identity.models import (
+    ApplicantFeatures,
+    DuplicateCandidate,
+    IdentityKey,
+    ReviewStatus,
+    WatchlistEntry,
+    WatchlistHit,
+)
+from legion.missions.actors import Actor
+from legion.missions.models import Role
+
+# A candidate pair is a review item from this match probability on (see model.json for
+# how the probability is calibrated). Screening against watch lists leans towards
+# recall with a higher prior: a listed name is worth a look even without a birth date.
+DUPLICATE_THRESHOLD = getattr(settings, "LEGION_IDENTITY_DUPLICATE_THRESHOLD", 0.5)
+WATCHLIST_THRESHOLD = getattr(settings, "LEGION_IDENTITY_WATCHLIST_THRESHOLD", 0.5)
+WATCHLIST_PRIOR = getattr(settings, "LEGION_IDENTITY_WATCHLIST_PRIOR", 1e-3)
+# Upper bound on candidates scored per submission: keeps intake latency flat even for
+# the most common name in the most common birth year.
+MAX_CANDIDATES = 500
+SCREENED_STATES = [s for s in CaseState if s not in FINAL_STATES and s != CaseState.DRAFT]
+
+
+def passport_key(value: str) -> str:
+    """Blind index of a normalised passport number (or a fragment of it)."""
+    return blind_index(f"identity-passport:{value}")
+
+
+# --- People as the matcher sees them ------------------------------------------------
+
+
+def _split_full_name(name: str) -> list[tuple[str, str]]:
+    """(given, surname) readings of a full name: 'SURNAME, Given' or 'Given [Middle] Surname'."""
+    if "," in name:
+        surname, _sep, given = name.partition(",")
+        return [(given.strip(), surname.strip())]
+    words = name.split()
+    if len(words) < 2:
+        return [("", name.strip())]
+    return [(words[0], words[-1]), (words[-1], words[0])]
+
+
+def applicant_people(applicant: Applicant) -> list[Person]:
+    """The applicant as written in Latin letters and, if given, in their own script."""
+    common = {
+        "date_of_birth": applicant.date_of_birth or "",
+        "sex": applicant.sex,
+        "nationality": str(applicant.nationality or ""),
+        "passport_number": applicant.passport_number or "",
+        "place_of_birth": applicant.place_of_birth,
+    }
+    people = [person(given_name=applicant.given_name, surname=applicant.surname, **common)]
+    if applicant.native_name.strip():
+        for given, surname in _split_full_name(applicant.native_name)[:1]:
+            people.append(person(given_name=given, surname=surname, **common))
+    return people
+
+
+def entry_people(entry: WatchlistEntry) -> list[Person]:
+    """Every reading of a watch-list person: names and aliases x birth dates x documents."""
+    props = entry.properties
+    names: list[tuple[str, str]] = []
+    for first in props.get("firstName", [])[:3]:
+        for last in props.get("lastName", [])[:3]:
+            names.append((first, last))
+    for full in [*props.get("name", []), *props.get("alias", [])][:10]:
+        names.extend(_split_full_name(full))
+    dates = [d for d in props.get("birthDate", []) if _valid_date(d)][:3] or [""]
+    documents = [*props.get("passportNumber", []), *props.get("idNumber", [])][:3] or [""]
+    nationality = (props.get("nationality") or props.get("citizenship") or [""])[0]
+    people = []
+    for given, surname in dict.fromkeys(names):
+        for born in dates:
+            for document in documents:
+                people.append(
+                    person(
+                        given_name=given,
+                        surname=surname,
+                        date_of_birth=born,
+                        nationality=nationality,
+                        passport_number=document,
+                        sex={"male": "M", "female": "F"}.get((props.get("gender") or [""])[0], ""),
+                    )
+                )
+    return people
+
+
+def _valid_date(value: str) -> bool:
+    try:
+        person(date_of_birth=value[:10])
+    except ValueError:
+        return False
+    return True
+
+
+def best_score(ours: list[Person], theirs: list[Person], *, prior: float | None = None) -> Score:
+    return max((compare(a, b, prior=prior) for a in ours for b in theirs), key=lambda s: s.weight)
+
+
+def _keys(people: Iterable[Person], *, name_only: bool) -> set[str]:
+    keys: set[str] = set()
+    for p in people:
+        keys |= index_keys(p, passport_key=passport_key, name_only=name_only)
+    return keys
+
+
+# --- Intake --------------------------------------------------------------------------
+
+
+@dataclass
+class ScreeningResult:
+    duplicates: list[DuplicateCandidate] = field(default_factory=list)
+    hits: list[WatchlistHit] = field(default_factory=list)
+
+
+def applicant_index(*, applicant: Applicant) -> list[Person]:
+    """(Re)write the applicant's features and blocking keys; returns the readings."""
+    people = applicant_people(applicant)
+    ApplicantFeatures.objects.update_or_create(
+        applicant=applicant, defaults={"variants": [p.to_json() for p in people]}
+    )
+    IdentityKey.objects.filter(applicant=applicant).delete()
+    IdentityKey.objects.bulk_create(
+        IdentityKey(key=key, applicant=applicant) for key in _keys(people, name_only=True)
+    )
+    return people
+
+
+def _stored_people(features: ApplicantFeatures, applicant: Applicant) -> list[Person]:
+    from legion.identity.normalise import normalise_passport
+
+    passport = normalise_passport(applicant.passport_number)
+    shown = {
+        "given_name": applicant.given_name,
+        "surname": applicant.surname,
+        "date_of_birth": str(applicant.date_of_birth or ""),
+        "sex": applicant.sex,
+        "nationality": str(applicant.nationality or ""),
+        "passport_number": applicant.passport_number or "",
+        "place_of_birth": applicant.place_of_birth,
+    }
+    people = []
+    for variant in features.variants:
+        p = Person.from_json(variant, passport=passport)
+        people.append(Person(**{**{f: getattr(p, f) for f in p.__slots__}, "shown": shown}))
+    return people
+
+
+def case_screen(*, case: Case) -> ScreeningResult:
+    """Screen a just-submitted case: duplicates across all missions, then watch lists.
+
+    Runs inside the submission's transaction (see case_submit): a case is never
+    submitted unscreened, and a failure leaves the draft as it was.
+    """
+    result = ScreeningResult()
+    applicant = case.applicant
+    ours = applicant_index(applicant=applicant)
+    result.duplicates = _open_duplicates(case, ours)
+    result.hits = _screen_against_watchlists(case, ours)
+    if result.hits:
+        _hold_for_hits(case, result.hits)
+    return result
+
+
+def _open_duplicates(case: Case, ours: list[Person]) -> list[DuplicateCandidate]:
+    keys = _keys(ours, name_only=False)
+    candidate_ids = list(
+        IdentityKey.objects.filter(key__in=keys, applicant__isnull=False)
+        .exclude(applicant_id=case.applicant_id)
+        .values_list("applicant_id", flat=True)
+        .distinct()[:MAX_CANDIDATES]
+    )
+    if not candidate_ids:
+        return []
+    features = {
+        f.applicant_id: f for f in ApplicantFeatures.objects.filter(applicant_id__in=candidate_ids)
+    }
+    others = Case.objects.filter(applicant_id__in=candidate_ids).select_related("applicant")
+    known = set(
+        DuplicateCandidate.objects.filter(
+            Q(case=case, other_case__applicant_id__in=candidate_ids)
+            | Q(other_case=case, case__applicant_id__in=candidate_ids)
+        ).values_list("case_id", "other_case_id")
+    )
+    created = []
+    for other in others:
+        if other.pk == case.pk or (case.pk, other.pk) in known or (other.pk, case.pk) in known:
+            continue
+        stored = features.get(other.applicant_id)
+        if stored is None:
+            continue
+        score = best_score(ours, _stored_people(stored, other.applicant))
+        if score.probability >= DUPLICATE_THRESHOLD:
+            created.append(
+                DuplicateCandidate(
+                    case=case,
+                    other_case=other,
+                    score=score.probability,
+                    explanation=score.explanation,
+                )
+            )
+    DuplicateCandidate.objects.bulk_create(created)
+    return created
+
+
+def _screen_against_watchlists(case: Case, ours: list[Person]) -> list[WatchlistHit]:
+    keys = _keys(ours, name_only=True)
+    entry_ids = set(
+        IdentityKey.objects.filter(key__in=keys, entry__active=True).values_list(
+            "entry_id", flat=True
+        )
+    )
+    if not entry_ids:
+        return []
+    decided = set(WatchlistHit.objects.filter(case=case).values_list("entry_id", flat=True))
+    hits = []
+    for entry in WatchlistEntry.objects.filter(pk__in=entry_ids - decided):
+        score = best_score(ours, entry_people(entry), prior=WATCHLIST_PRIOR)
+        if score.probability >= WATCHLIST_THRESHOLD:
+            hits.append(
+                WatchlistHit(
+                    case=case, entry=entry, score=score.probability, explanation=score.explanation
+                )
+            )
+    WatchlistHit.objects.bulk_create(hits)
+    return hits
+
+
+def _hold_for_hits(case: Case, hits: list[WatchlistHit]) -> None:
+    """Put the (locked) case on hold with the evidence; already held cases stay held."""
+    if case.state not in SCREENED_STATES or case.state == CaseState.ON_HOLD:
+        return
+    best = max(hits, key=lambda h: h.score)
+    reason = _(
+        "Watch-list screening: possible match with “%(name)s” (%(source)s), score %(score).2f."
+    ) % {"name": best.entry.caption, "source": best.entry.source, "score": best.score}
+    case_apply(
+        case=case,
+        action="hold",
+        actor=Actor.system(),
+        reason=reason,
+        data={"watchlist_hits": [h.pk for h in hits]},
+    )
+
+
+# --- Watch lists ---------------------------------------------------------------------
+
+
+class WatchlistFileError(CaseError):
+    """A watch-list file that cannot be imported; nothing of it is written."""
+
+
+FTM_PROPERTIES = (
+    "name",
+    "alias",
+    "weakAlias",
+    "firstName",
+    "lastName",
+    "birthDate",
+    "nationality",
+    "citizenship",
+    "passportNumber",
+    "idNumber",
+    "gender",
+    "topics",
+)
+CSV_FIELDS = {
+    "name": "name",
+    "aliases": "alias",
+    "birth_date": "birthDate",
+    "nationality": "nationality",
+    "passport_number": "passportNumber",
+    "id_number": "idNumber",
+}
+
+
+@dataclass(frozen=True)
+class ParsedEntry:
+    entity_id: str
+    caption: str
+    properties: dict[str, list[str]]
+
+
+def parse_ftm(lines: Iterable[str]) -> Iterator[ParsedEntry]:
+    """Person entities from FollowTheMoney JSON lines (as OpenSanctions publishes them);
+    other schemas (sanctions, companies, addresses) are skipped."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            message = _("Line %(n)d: not JSON (%(e)s).") % {"n": number, "e": exc.msg}
+            raise WatchlistFileError(message) from exc
+        if not isinstance(data, dict):
+            raise WatchlistFileError(_("Line %(n)d: not an entity object.") % {"n": number})
+        if data.get("schema") != "Person":
+            continue
+        entity_id = str(data.get("id") or "").strip()
+        props = data.get("properties") or {}
+        if not entity_id or not isinstance(props, dict):
+            raise WatchlistFileError(
+                _("Line %(n)d: a Person needs an id and properties.") % {"n": number}
+            )
+        properties = {
+            key: [str(v).strip() for v in props.get(key, []) if str(v).strip()]
+            for key in FTM_PROPERTIES
+            if props.get(key)
+        }
+        if not properties.get("name") and not properties.get("lastName"):
+            raise WatchlistFileError(_("Line %(n)d: the person has no name.") % {"n": number})
+        caption = str(data.get("caption") or (properties.get("name") or properties["lastName"])[0])
+        yield ParsedEntry(entity_id, caption[:300], properties)
+
+
+def parse_watchlist_csv(text: str) -> Iterator[ParsedEntry]:
+    """Watch-list CSV: id,name,aliases,birth_date,nationality,passport_number,id_number
+    (only id and name required; several values in one cell separated by ';')."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in reader.fieldnames or []]
+    if "id" not in header or "name" not in header:
+        raise WatchlistFileError(_("Line 1: the header needs at least the columns id and name."))
+    unknown = [h for h in header if h != "id" and h not in CSV_FIELDS]
+    if unknown:
+        raise WatchlistFileError(_("Line 1: unknown column “%(c)s”.") % {"c": unknown[0]})
+    for row in reader:
+        if None in row:
+            raise WatchlistFileError(
+                _("Line %(n)d: more fields than columns.") % {"n": reader.line_num}
+            )
+        row = {k.strip(): (v or "").strip() for k, v in row.items()}
+        if not row["id"] or not row["name"]:
+            raise WatchlistFileError(
+                _("Line %(n)d: id and name are required.") % {"n": reader.line_num}
+            )
+        properties = {
+            prop: [v.strip() for v in row.get(column, "").split(";") if v.strip()]
+            for column, prop in CSV_FIELDS.items()
+        }
+        yield ParsedEntry(row["id"], row["name"][:300], {k: v for k, v in properties.items() if v})
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deactivated: int = 0
+    hits: int = 0
+    held: list[str] = field(default_factory=list)
+
+
+def watchlist_import(*, source: str, text: str, fmt: str) -> ImportResult:
+    """Import (or re-import) one watch list, then re-screen every open case against it.
+
+    Entries are matched by (source, entity id) and updated in place; people the new
+    file no longer lists are deactivated. A malformed file raises WatchlistFileError
+    and changes nothing.
+    """
+    source = source.strip()
+    if not source:
+        raise WatchlistFileError(_("Name the watch list (its source)."))
+    parser = {"ftm": lambda: parse_ftm(text.splitlines()), "csv": lambda: parse_watchlist_csv(text)}
+    if fmt not in parser:
+        raise WatchlistFileError(_("The format must be ftm or csv."))
+    parsed = {entry.entity_id: entry for entry in parser[fmt]()}
+    result = ImportResult()
+    with transaction.atomic():
+        existing = {e.entity_id: e for e in WatchlistEntry.objects.filter(source=source)}
+        for entity_id, item in parsed.items():
+            entry = existing.get(entity_id)
+            if entry is None:
+                entry = WatchlistEntry.objects.create(
+                    source=source,
+                    entity_id=entity_id,
+                    caption=item.caption,
+                    properties=item.properties,
+                )
+                result.created += 1
+            elif entry.properties == item.properties and entry.caption == item.caption:
+                if not entry.active:
+                    entry.active = True
+                    entry.save(update_fields=["active", "imported_at"])
+                result.unchanged += 1
+                continue
+            else:
+                entry.caption, entry.properties, entry.active = item.caption, item.properties, True
+                entry.save(update_fields=["caption", "properties", "active", "imported_at"])
+                result.updated += 1
+            entry.keys.all().delete()
+            IdentityKey.objects.bulk_create(
+                IdentityKey(key=key, entry=entry)
+                for key in _keys(entry_people(entry), name_only=True)
+            )
+        gone = [e.pk for e in existing.values() if e.entity_id not in parsed and e.active]
+        result.deactivated = WatchlistEntry.objects.filter(pk__in=gone).update(active=False)
+        IdentityKey.objects.filter(entry_id__in=gone).delete()
+    _rescreen(WatchlistEntry.objects.filter(source=source, active=True), result)
+    return result
+
+
+def _rescreen(entries: Iterable[WatchlistEntry], result: ImportResult) -> None:
+    """Screen every open case against these entries (after an import)."""
+    entries = list(entries)
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for key, entry_id in IdentityKey.objects.filter(entry__in=entries).values_list(
+        "key", "entry_id"
+    ):
+        by_key[key].append(entry_id)
+    pairs: dict[int, set[int]] = defaultdict(set)
+    keys = list(by_key)
+    for start in range(0, len(keys), 1000):
+        chunk = keys[start : start + 1000]
+        for key, applicant_id in IdentityKey.objects.filter(
+            key__in=chunk, applicant__isnull=False
+        ).values_list("key", "applicant_id"):
+            pairs[applicant_id].update(by_key[key])
+    if not pairs:
+        return
+    entry_by_id = {e.pk: e for e in entries}
+    cases = Case.objects.filter(applicant_id__in=pairs, state__in=SCREENED_STATES)
+    for case in cases.select_related("applicant"):
+        with transaction.atomic():
+            locked = case_lock(reference=case.reference, actor=Actor.system())
+            features = ApplicantFeatures.objects.filter(applicant_id=locked.applicant_id).first()
+            if features is None:
+                continue
+            ours = _stored_people(features, locked.applicant)
+            decided = set(
+                WatchlistHit.objects.filter(case=locked).values_list("entry_id", flat=True)
+            )
+            hits = []
+            for entry_id in pairs[locked.applicant_id] - decided:
+                entry = entry_by_id[entry_id]
+                score = best_score(ours, entry_people(entry), prior=WATCHLIST_PRIOR)
+                if score.probability >= WATCHLIST_THRESHOLD:
+                    hits.append(
+                        WatchlistHit(
+                            case=locked,
+                            entry=entry,
+                            score=score.probability,
+                            explanation=score.explanation,
+                        )
+                    )
+            if hits:
+                WatchlistHit.objects.bulk_create(hits)
+                result.hits += len(hits)
+                if locked.state != CaseState.ON_HOLD:
+                    _hold_for_hits(locked, hits)
+                    result.held.append(locked.reference)
+
+
+# --- HQ security decisions -----------------------------------------------------------
+
+
+class ReviewDecisionError(CaseError):
+    pass
+
+
+def _require_security(actor: Actor) -> None:
+    if not actor.has_role(Role.HQ_SECURITY):
+        raise ReviewDecisionError(_("Only HQ security decides identity reviews."), code="forbidden")
+
+
+def _require_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ReviewDecisionError(_("Please give a reason."), code="reason_required")
+    return reason
+
+
+def _close(item: Any, *, status: str, actor: Actor, reason: str) -> None:
+    item.status = status
+    item.decided_by = actor.user
+    item.decided_at = timezone.now()
+    item.decision_reason = reason
+    item.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+
+
+def _locked_open(model: type, pk: int) -> Any:
+    item = model.objects.select_for_update().filter(pk=pk).first()
+    if item is None:
+        raise ReviewDecisionError(_("No such review item."), code="not_found")
+    if item.status != ReviewStatus.OPEN:
+        raise ReviewDecisionError(_("This review item has already been decided."), code="decided")
+    return item
+
+
+def duplicate_confirm(*, candidate_id: int, actor: Actor, reason: str) -> DuplicateCandidate:
+    """The two cases are the same person: the later one is rejected on security grounds,
+    naming the earlier reference. Nothing is merged."""
+    _require_security(actor)
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        item = _locked_open(DuplicateCandidate, candidate_id)
+        later = case_lock(reference=item.case.reference, actor=actor)
+        earlier = item.other_case
+        _close(item, status=ReviewStatus.CONFIRMED, actor=actor, reason=reason)
+        full_reason = _("Duplicate of case %(ref)s: %(reason)s") % {
+            "ref": earlier.reference,
+            "reason": reason,
+        }
+        if later.state not in FINAL_STATES:
+            case_apply(
+                case=later,
+                action="reject_on_security_grounds",
+                actor=actor,
+                reason=full_reason,
+                data={"duplicate_candidate": item.pk, "duplicate_of": earlier.reference},
+            )
+        else:
+            _note(later, actor, "duplicate_confirmed", full_reason, item.pk)
+        _note(
+            earlier,
+            actor,
+            "duplicate_confirmed",
+            _("Case %(ref)s confirmed as a duplicate of this one: %(reason)s")
+            % {"ref": later.reference, "reason": reason},
+            item.pk,
+        )
+    return item
+
+
+def duplicate_dismiss(*, candidate_id: int, actor: Actor, reason: str) -> DuplicateCandidate:
+    """Two different people after all; the pair is never raised again."""
+    _require_security(actor)
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        item = _locked_open(DuplicateCandidate, candidate_id)
+        _close(item, status=ReviewStatus.DISMISSED, actor=actor, reason=reason)
+        for case, other in ((item.case, item.other_case), (item.other_case, item.case)):
+            _note(
+                case,
+                actor,
+                "duplicate_dismissed",
+                _("Not the same person as %(ref)s: %(reason)s")
+                % {"ref": other.reference, "reason": reason},
+                item.pk,
+            )
+    return item
+
+
+def watchlist_hit_confirm(*, hit_id: int, actor: Actor, reason: str) -> WatchlistHit:
+    """The applicant is the listed person: the case is rejected on security grounds."""
+    _require_security(actor)
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        item = _locked_open(WatchlistHit, hit_id)
+        case = case_lock(reference=item.case.reference, actor=actor)
+        _close(item, status=ReviewStatus.CONFIRMED, actor=actor, reason=reason)
+        full_reason = _("Watch-list match confirmed (%(who)s, %(source)s): %(reason)s") % {
+            "who": item.entry.caption,
+            "source": item.entry.source,
+            "reason": reason,
+        }
+        if case.state not in FINAL_STATES:
+            case_apply(
+                case=case,
+                action="reject_on_security_grounds",
+                actor=actor,
+                reason=full_reason,
+                data={"watchlist_hit": item.pk},
+            )
+        else:
+            _note(case, actor, "watchlist_confirmed", full_reason, item.pk)
+    return item
+
+
+def watchlist_hit_dismiss(*, hit_id: int, actor: Actor, reason: str) -> WatchlistHit:
+    """Not the listed person: the hold is lifted (back to the state the case left) once
+    no other watch-list hit is open, and this pair never hits again."""
+    _require_security(actor)
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        item = _locked_open(WatchlistHit, hit_id)
+        case = case_lock(reference=item.case.reference, actor=actor)
+        _close(item, status=ReviewStatus.DISMISSED, actor=actor, reason=reason)
+        full_reason = _("Watch-list hit dismissed (%(who)s, %(source)s): %(reason)s") % {
+            "who": item.entry.caption,
+            "source": item.entry.source,
+            "reason": reason,
+        }
+        still_open = WatchlistHit.objects.filter(case=case, status=ReviewStatus.OPEN).exists()
+        if case.state == CaseState.ON_HOLD and not still_open:
+            case_apply(
+                case=case,
+                action="release",
+                actor=actor,
+                reason=full_reason,
+                data={"watchlist_hit": item.pk},
+            )
+        else:
+            _note(case, actor, "watchlist_dismissed", full_reason, item.pk)
+    return item
+
+
+def _note(case: Case, actor: Actor, action: str, reason: str, item_id: int) -> None:
+    record_event(
+        case=case,
+        kind=CaseEvent.Kind.NOTE,
+        action=action,
+        actor=actor,
+        reason=reason,
+        data={"review_item": item_id},
+    )
