@@ -172,8 +172,21 @@ def case_transition(
 
 
 def case_submit(*, reference: str, actor: Actor) -> Case:
-    """Submit a draft: the one entry point for submissions from every front end."""
-    return case_transition(reference=reference, action="submit", actor=actor)
+    """Submit a draft: the one entry point for submissions from every front end.
+
+    Identity screening (duplicates across all missions, watch lists) runs in the same
+    transaction as the submit transition, not on commit: it takes a few milliseconds,
+    and this way no submitted case ever exists unscreened (a watch-listed applicant is
+    already on hold when anyone can first see the case), while a screening failure
+    rolls the submission back instead of leaving an unchecked case in the queue.
+    """
+    from legion.identity.services import case_screen
+
+    with transaction.atomic():
+        case = case_lock(reference=reference, actor=actor)
+        _apply(case, "submit", actor, "", None)
+        case_screen(case=case)
+    return case
 
 
 def case_lock(*, reference: str, actor: Actor) -> Case:

@@ -203,7 +203,8 @@ def _spark_engine(workdir: str):
         SparkSession.builder.master(os.environ.get("LEGION_SPARK_MASTER", "local[2]"))
         .appName("legion-match-people")
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.shuffle.partitions", os.environ.get("LEGION_SPARK_PARTITIONS", "2"))
+        .config("spark.sql.adaptive.enabled", "true")
         .config("spark.local.dir", workdir)
         .config("spark.driver.memory", os.environ.get("LEGION_SPARK_MEMORY", "2g"))
         .getOrCreate()
@@ -211,7 +212,14 @@ def _spark_engine(workdir: str):
     spark.sparkContext.setLogLevel("ERROR")
     spark.sparkContext.setCheckpointDir(os.path.join(workdir, "checkpoints"))
     try:
-        yield spark, SparkAPI(spark_session=spark, register_udfs_automatically=False)
+        yield (
+            spark,
+            SparkAPI(
+                spark_session=spark,
+                register_udfs_automatically=False,
+                break_lineage_method=os.environ.get("LEGION_SPARK_LINEAGE", "persist"),
+            ),
+        )
     finally:
         spark.stop()
 
@@ -258,11 +266,25 @@ def link_people(
 def _load(engine: str, backend: Any, db_api: Any, name: str, batches: Iterator[Any]) -> Any:
     import pyarrow as pa
 
-    reader = pa.RecordBatchReader.from_batches(_schema(), batches)
+    # An error raised while DuckDB pulls the stream would come back wrapped in DuckDB's
+    # own exception: remember it, end the stream, and raise it as it was.
+    failure: list[MalformedFile] = []
+
+    def guarded() -> Iterator[Any]:
+        try:
+            yield from batches
+        except MalformedFile as exc:
+            failure.append(exc)
+
+    reader = pa.RecordBatchReader.from_batches(_schema(), guarded())
     if engine == "duckdb":
         backend.execute(f"CREATE TABLE people_{name} AS SELECT * FROM reader")  # noqa: S608
+        if failure:
+            raise failure[0]
         return db_api.register(f"people_{name}", dataset_display_name=name)
     table = reader.read_all()
+    if failure:
+        raise failure[0]
     frame = backend.createDataFrame(table.to_pandas(), schema=_spark_schema())
     return db_api.register(frame, dataset_display_name=name)
 

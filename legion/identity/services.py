@@ -632,3 +632,58 @@ def _note(case: Case, actor: Actor, action: str, reason: str, item_id: int) -> N
         reason=reason,
         data={"review_item": item_id},
     )
+
+
+# --- Batch dedupe of applicants ------------------------------------------------------
+
+
+def applicants_dedupe(
+    *, engine: str = "duckdb", threshold: float = DUPLICATE_THRESHOLD, progress: bool = False
+) -> list[DuplicateCandidate]:
+    """Run the batch linkage over every submitted applicant and open review items for
+    new pairs (the later case is the one under review). Pairs already reviewed, in
+    either order and whatever the decision, are not raised again."""
+    import tempfile
+    from pathlib import Path
+
+    from legion.identity.batch import PersonRow, link_people
+
+    cases = {
+        c.pk: c for c in Case.objects.exclude(state=CaseState.DRAFT).select_related("applicant")
+    }
+    rows = []
+    for case in cases.values():
+        for number, reading in enumerate(applicant_people(case.applicant)):
+            rows.append(PersonRow(f"{case.pk}~{number}", reading))
+    if len(rows) < 2:
+        return []
+    with tempfile.TemporaryDirectory(prefix="legion-dedupe-") as workdir:
+        out = Path(workdir) / "links.csv"
+        link_people(inputs=[rows], out=out, engine=engine, threshold=threshold, progress=progress)
+        with out.open(newline="", encoding="utf-8") as handle:
+            pairs = {
+                tuple(sorted((int(r["id_a"].split("~")[0]), int(r["id_b"].split("~")[0]))))
+                for r in csv.DictReader(handle)
+            }
+    known = {
+        tuple(sorted(pair))
+        for pair in DuplicateCandidate.objects.values_list("case_id", "other_case_id")
+    }
+    opened = []
+    for first, second in sorted(pairs - known):
+        if first == second:
+            continue
+        earlier, later = sorted(
+            (cases[first], cases[second]), key=lambda c: (c.submitted_at or c.created_at, c.pk)
+        )
+        score = best_score(applicant_people(later.applicant), applicant_people(earlier.applicant))
+        opened.append(
+            DuplicateCandidate(
+                case=later,
+                other_case=earlier,
+                score=score.probability,
+                explanation=score.explanation,
+            )
+        )
+    DuplicateCandidate.objects.bulk_create(opened)
+    return opened

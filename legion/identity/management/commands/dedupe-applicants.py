@@ -1,0 +1,27 @@
+"""legion dedupe-applicants: batch duplicate detection over every submitted applicant.
+
+legion dedupe-applicants [--engine duckdb|spark] [--threshold 0.5]
+
+Runs the batch linkage (the same model as intake) over all missions' applicants and
+opens a duplicate review item for each pair above the threshold that HQ security has
+not seen yet. Nothing is merged.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from legion.identity.batch import ENGINES
+from legion.identity.services import DUPLICATE_THRESHOLD, applicants_dedupe
+
+
+class Command(BaseCommand):
+    help = "Find duplicate applicants across all missions and open review items."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--engine", choices=ENGINES, default="duckdb")
+        parser.add_argument("--threshold", type=float, default=DUPLICATE_THRESHOLD)
+
+    def handle(self, *args, engine, threshold, **options):
+        if not 0 < threshold < 1:
+            raise CommandError("--threshold must be between 0 and 1.", returncode=2)
+        opened = applicants_dedupe(engine=engine, threshold=threshold, progress=True)
+        self.stdout.write(f"{len(opened)} new duplicate review items")

@@ -1,0 +1,188 @@
+"""Intake: every submission is checked against all missions' applicants and watch lists."""
+
+import datetime as dt
+
+import pytest
+
+from legion.advisories.services import case_acknowledge_advisories
+from legion.cases.models import Case, CaseEvent
+from legion.cases.services import CaseError, TransitionRefused, case_submit, case_transition
+from legion.cases.states import CaseState as S
+from legion.identity.models import DuplicateCandidate, IdentityKey, ReviewStatus
+from legion.identity.services import (
+    ReviewDecisionError,
+    applicants_dedupe,
+    case_screen,
+    duplicate_confirm,
+    duplicate_dismiss,
+)
+from legion.missions.actors import Actor
+from legion.testing import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def warsaw(db):
+    return f.MissionFactory(code="waw", name="Embassy in Warsaw", city="Warsaw", country="PL")
+
+
+@pytest.fixture
+def berlin(db):
+    return f.MissionFactory(code="ber", name="Embassy in Berlin", city="Berlin", country="DE")
+
+
+def submit(mission, **applicant):
+    """A draft at this mission, ready to submit, then submitted through case_submit."""
+    case = f.CaseFactory(mission=mission, **{f"applicant__{k}": v for k, v in applicant.items()})
+    f.DocumentFactory(case=case, kind="passport")
+    f.AdvisoryFactory(nationality=str(case.applicant.nationality))
+    case_acknowledge_advisories(case=case)
+    return case_submit(reference=case.reference, actor=Actor.applicant(case.pk))
+
+
+SERHIY = {
+    "given_name": "Serhiy",
+    "surname": "Kovalenko",
+    "date_of_birth": dt.date(1990, 3, 14),
+    "nationality": "UA",
+    "passport_number": "FA1234567",
+    "place_of_birth": "Kyiv",
+}
+
+
+def test_same_person_at_two_embassies_opens_a_duplicate_review_item(warsaw, berlin, risk_notice):
+    first = submit(warsaw, **SERHIY)
+    # Berlin's form was filled in with the Russian spelling of his name and town.
+    second = submit(
+        berlin,
+        **{
+            **SERHIY,
+            "given_name": "Sergei",
+            "passport_number": "FA 123 4567",
+            "place_of_birth": "Kiev",
+        },
+    )
+    item = DuplicateCandidate.objects.get()
+    assert (item.case, item.other_case) == (second, first)
+    assert item.status == ReviewStatus.OPEN
+    assert item.score > 0.5
+    assert item.explanation["passport_number"]["level"] == "exact"
+    assert item.explanation["place_of_birth"]["level"] == "phonetic"
+    # Never merged: both cases go on, the new one merely submitted.
+    assert Case.objects.get(pk=second.pk).state == S.SUBMITTED
+    assert Case.objects.get(pk=first.pk).state == S.SUBMITTED
+
+
+def test_georgian_script_application_is_found_from_the_romanised_one(warsaw, berlin, risk_notice):
+    giorgi = {"date_of_birth": dt.date(1987, 6, 2), "nationality": "GE", "passport_number": ""}
+    first = submit(warsaw, given_name="Giorgi", surname="Beridze", **giorgi)
+    second = submit(
+        berlin, given_name="George", surname="Beridze", native_name="გიორგი ბერიძე", **giorgi
+    )
+    item = DuplicateCandidate.objects.get()
+    assert (item.case, item.other_case) == (second, first)
+
+
+def test_different_people_with_a_common_name_and_birth_year_are_not_candidates(
+    warsaw, berlin, risk_notice
+):
+    submit(
+        warsaw,
+        given_name="James",
+        surname="Smith",
+        date_of_birth=dt.date(1985, 2, 3),
+        passport_number="512345678",
+    )
+    submit(
+        berlin,
+        given_name="James",
+        surname="Smith",
+        date_of_birth=dt.date(1985, 10, 27),
+        passport_number="598765432",
+        place_of_birth="Leeds",
+    )
+    assert not DuplicateCandidate.objects.exists()
+
+
+def test_open_duplicate_review_blocks_the_interview_for_both_cases(
+    warsaw, berlin, risk_notice, security
+):
+    first = submit(warsaw, **SERHIY)
+    second = submit(berlin, **SERHIY)
+    officer = f.MembershipFactory(
+        user__username="waw.officer", role="consular_officer", mission=warsaw
+    ).user
+    case_transition(reference=first.reference, action="start_review", actor=Actor.staff(officer))
+    first.documents.update(status="verified")
+    with pytest.raises(TransitionRefused, match="duplicate or watch-list review"):
+        case_transition(
+            reference=first.reference, action="schedule_interview", actor=Actor.staff(officer)
+        )
+    assert DuplicateCandidate.objects.filter(case=second, other_case=first).exists()
+
+
+def test_confirmed_duplicate_rejects_the_later_case_naming_the_other_reference(
+    warsaw, berlin, risk_notice, security
+):
+    first = submit(warsaw, **SERHIY)
+    second = submit(berlin, **SERHIY)
+    item = DuplicateCandidate.objects.get()
+    duplicate_confirm(
+        candidate_id=item.pk, actor=Actor.staff(security), reason="Same passport, same face."
+    )
+    second.refresh_from_db()
+    assert second.state == S.REJECTED
+    event = CaseEvent.objects.get(case=second, action="reject_on_security_grounds")
+    assert first.reference in event.reason
+    assert event.actor == security
+    item.refresh_from_db()
+    assert (item.status, item.decided_by, item.decision_reason) == (
+        ReviewStatus.CONFIRMED,
+        security,
+        "Same passport, same face.",
+    )
+    assert Case.objects.get(pk=first.pk).state == S.SUBMITTED
+    assert CaseEvent.objects.filter(case=first, action="duplicate_confirmed").exists()
+
+
+def test_dismissed_duplicate_pair_is_never_raised_again(warsaw, berlin, risk_notice, security):
+    submit(warsaw, **SERHIY)
+    second = submit(berlin, **SERHIY)
+    item = DuplicateCandidate.objects.get()
+    duplicate_dismiss(candidate_id=item.pk, actor=Actor.staff(security), reason="Twins.")
+    case_screen(case=Case.objects.get(pk=second.pk))  # intake check again
+    assert applicants_dedupe() == []  # and the batch dedupe
+    assert DuplicateCandidate.objects.count() == 1
+    assert CaseEvent.objects.filter(action="duplicate_dismissed").count() == 2
+
+
+def test_only_hq_security_decides_and_always_with_a_reason(
+    warsaw, berlin, risk_notice, security, analyst
+):
+    submit(warsaw, **SERHIY)
+    submit(berlin, **SERHIY)
+    item = DuplicateCandidate.objects.get()
+    with pytest.raises(ReviewDecisionError, match="Only HQ security"):
+        duplicate_confirm(candidate_id=item.pk, actor=Actor.staff(analyst), reason="x")
+    with pytest.raises(ReviewDecisionError, match="reason"):
+        duplicate_dismiss(candidate_id=item.pk, actor=Actor.staff(security), reason="  ")
+    duplicate_dismiss(candidate_id=item.pk, actor=Actor.staff(security), reason="Twins.")
+    with pytest.raises(CaseError, match="already been decided"):
+        duplicate_confirm(candidate_id=item.pk, actor=Actor.staff(security), reason="x")
+
+
+def test_batch_dedupe_opens_review_items_for_pairs_intake_missed(warsaw, berlin, risk_notice):
+    first = submit(warsaw, **SERHIY)
+    second = submit(berlin, **{**SERHIY, "surname": "Kowalenko"})
+    DuplicateCandidate.objects.all().delete()  # as if they were imported before intake existed
+    opened = applicants_dedupe()
+    assert [(d.case_id, d.other_case_id) for d in opened] == [(second.pk, first.pk)]
+    assert opened[0].explanation["surname"]["level"] != "exact"
+
+
+def test_submission_indexes_keys_without_the_passport_number(warsaw, risk_notice):
+    case = submit(warsaw, **SERHIY)
+    keys = list(IdentityKey.objects.filter(applicant=case.applicant).values_list("key", flat=True))
+    assert any(k.startswith("passport:") for k in keys)
+    assert not any("FA1234567" in k or "1234567" in k for k in keys)
