@@ -90,6 +90,9 @@ ERASURE_PLAN: dict[str, Scrub | Delete | Keep] = {
         ("case", "other_case"), {"explanation": {}, "decision_reason": ""}
     ),
     "identity.WatchlistHit": Scrub(("case",), {"explanation": {}, "decision_reason": ""}),
+    # Matching features and blocking keys are derived from the personal data: they go.
+    "identity.ApplicantFeatures": Delete(("applicant__case",)),
+    "identity.IdentityKey": Delete(("applicant__case",)),
     "advisories.Acknowledgement": Keep(("case",), "the advisory text shown: no personal data"),
     "audit.BreakGlassGrant": Keep(("case",), "who opened the case and why: staff accountability"),
 }

@@ -92,7 +92,10 @@ class ApplicantFeatures(models.Model):
     stays encrypted on the applicant and is opened only to compare candidates."""
 
     applicant = models.OneToOneField(
-        "cases.Applicant", on_delete=models.CASCADE, primary_key=True, related_name="+"
+        "cases.Applicant",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="identity_features",
     )
     variants = models.JSONField(default=list)
     updated_at = models.DateTimeField(auto_now=True)
@@ -110,7 +113,11 @@ class IdentityKey(models.Model):
 
     key = models.CharField(max_length=80)
     applicant = models.ForeignKey(
-        "cases.Applicant", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "cases.Applicant",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="identity_keys",
     )
     entry = models.ForeignKey(
         WatchlistEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="keys"
