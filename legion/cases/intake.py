@@ -26,7 +26,6 @@ from legion.cases.languages import SPOKEN_LANGUAGES, language_name
 from legion.cases.models import Applicant, Case, CaseEvent, Document, ServiceRecord, Sex
 from legion.cases.services import CaseError, TransitionRefused, case_lock, case_submit, record_event
 from legion.cases.states import CaseState
-from legion.crypto import blind_index
 from legion.missions.actors import Actor
 from legion.missions.models import Mission, Role
 
@@ -55,11 +54,6 @@ class IntakeInvalid(CaseError):
 def passport_number_normalised(number: str) -> str:
     """Passport numbers as printed, without spaces, dashes or case differences."""
     return re.sub(r"[^0-9A-Z]", "", number.upper())
-
-
-def passport_number_blind_index(number: str) -> str:
-    """The keyed hash used to find a passport number without decrypting every row."""
-    return blind_index("passport:" + passport_number_normalised(number))
 
 
 def _minimum_age() -> int | None:
@@ -372,10 +366,6 @@ def draft_update(*, reference: str, actor: Actor, changes: Mapping[str, Any]) ->
             case.save(update_fields=["language", "updated_at"])
         for name, value in cleaned.items():
             setattr(applicant, name, value)
-        if "passport_number" in cleaned:
-            applicant.passport_number_index = passport_number_blind_index(
-                cleaned["passport_number"]
-            )
         # Model checks (lengths, country codes) for the fields of this change only: a draft
         # is incomplete by nature, and the blank fields of later pages are not errors yet.
         unchanged = [f.name for f in Applicant._meta.fields if f.name not in cleaned]
