@@ -161,7 +161,7 @@ class MissionSummary:
     counts: dict[str, int]
     assigned_to_me: int
     unassigned_new: int
-    awaiting_my_assessment: int
+    awaiting_my_assessment: int | None  # None: the user signs no assessments here
     interviews_next_7_days: int
     labels: list[tuple[str, str, int]] = field(default_factory=list)
 
@@ -200,7 +200,7 @@ def mission_summaries(*, actor: Actor, missions: list[Mission]) -> list[MissionS
             unassigned_new=cases.filter(
                 state__in=(CaseState.SUBMITTED, CaseState.IN_REVIEW), assigned_to__isnull=True
             ).count(),
-            awaiting_my_assessment=awaiting,
+            awaiting_my_assessment=awaiting if kinds else None,
             interviews_next_7_days=soon,
         )
         summary.labels = [

@@ -66,23 +66,21 @@ def test_pdf_holds_the_instructions_as_text(issued, tmp_path):
 
 
 def test_pdf_renders_to_an_image_page(issued, tmp_path):
+    """Also leaves var/screenshots/instructions-pdf-1.png for people to look at."""
+    from django.conf import settings
+
+    applicant = issued.case.applicant
+    applicant.native_name = "Джеймс Тернер"
+    applicant.save()
+    out = settings.VAR_DIR / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
     (tmp_path / "i.pdf").write_bytes(instructions_pdf(issued))
     subprocess.run(
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            "50",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            str(tmp_path / "i.pdf"),
-            str(tmp_path / "page"),
-        ],
+        ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(tmp_path / "i.pdf"),
+         str(out / "instructions-pdf")],
         check=True,
-    )
-    (png,) = tmp_path.glob("page*.png")
+    )  # fmt: skip
+    (png,) = out.glob("instructions-pdf*.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -111,10 +111,9 @@ def case_page_context(actor: Actor, case: Case) -> dict:
         context["officers"] = mission_officers(case.mission_id)
         if case.state == CaseState.IN_REVIEW:
             context["booking_form"] = _booking_form(case)
-        if case.state in TRANSFERABLE_STATES:
-            context["transfer_form"] = TransferForm(
-                missions=list(Mission.objects.filter(is_active=True).exclude(pk=case.mission_id))
-            )
+        others = list(Mission.objects.filter(is_active=True).exclude(pk=case.mission_id))
+        if case.state in TRANSFERABLE_STATES and others:
+            context["transfer_form"] = TransferForm(missions=others)
     return context
 
 

@@ -6,7 +6,6 @@ from django.shortcuts import redirect
 from django.utils.csp import CSP
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_POST
 
 from legion.audit.services import audit_case_view
@@ -19,6 +18,21 @@ from legion.workspace.views.common import render_at
 
 # Shown in the page; anything else is offered as a download only.
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp", "image/gif"}
+# The file responses' own policy: framed only by our pages, nothing loaded from them.
+# Browsers show a PDF through a built-in viewer that a `default-src 'none'` policy
+# blocks (crbug.com/271452), so PDFs get the framing rule only; with their exact type
+# and nosniff they are never run as a page.
+_STRICT = {
+    "default-src": [CSP.NONE],
+    "img-src": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+    "form-action": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+}
+FILE_CSP = {
+    "": _STRICT,
+    "application/pdf": {"frame-ancestors": [CSP.SELF], "form-action": [CSP.NONE]},
+}
 
 
 def _document(
@@ -67,15 +81,6 @@ def document_detail(request: HttpRequest, reference: str, document_id: int) -> H
 @staff_view
 @never_cache
 @xframe_options_sameorigin
-@csp_override(
-    {
-        "default-src": [CSP.NONE],
-        "img-src": [CSP.SELF],
-        "frame-ancestors": [CSP.SELF],
-        "form-action": [CSP.NONE],
-        "base-uri": [CSP.NONE],
-    }
-)
 def document_file(request: HttpRequest, reference: str, document_id: int) -> FileResponse:
     """The stored file itself: inline for PDFs and images, a download for anything else,
     never cached. The file's own name is offered for saving, never used on disk."""
@@ -89,6 +94,7 @@ def document_file(request: HttpRequest, reference: str, document_id: int) -> Fil
         filename=document.original_name,
     )
     response["Cache-Control"] = "no-store, private"
+    response._csp_config = FILE_CSP.get(document.content_type if inline else "", FILE_CSP[""])
     return response
 
 
