@@ -50,7 +50,7 @@ def access_link(request: HttpRequest, token: str) -> HttpResponse:
 
 def access_code(request: HttpRequest) -> HttpResponse:
     """Reference number plus the code from the e-mail, for another device."""
-    form = forms.AccessCodeForm(request.POST or None)
+    form = forms.AccessCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             case = access_redeem_code(
@@ -67,7 +67,7 @@ def access_code(request: HttpRequest) -> HttpResponse:
 def access_request_view(request: HttpRequest) -> HttpResponse:
     """Return to an application: a new link goes to the e-mail address on the case.
     The answer is the same whether or not such a case exists."""
-    form = forms.AccessRequestForm(request.POST or None)
+    form = forms.AccessRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         access_request(reference=form.cleaned_data["reference"], email=form.cleaned_data["email"])
         return redirect("portal:access_sent")
@@ -134,7 +134,10 @@ def interview_book_view(request: HttpRequest, *, case: Case, actor: Actor) -> Ht
     spoken = [i.get("code") for i in case.applicant.languages or []]
     preferred = next((c for c in spoken if c in languages), languages[0])
     form = forms.InterviewBookForm(
-        request.POST or None, slots=slots, languages=languages, initial={"language": preferred}
+        request.POST if request.method == "POST" else None,
+        slots=slots,
+        languages=languages,
+        initial={"language": preferred},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -176,7 +179,7 @@ def interview_cancel_view(request: HttpRequest, *, case: Case, actor: Actor) -> 
     interview = current_interview(case=case)
     if case.state != CaseState.INTERVIEW_SCHEDULED or interview is None:
         return redirect("portal:status")
-    form = forms.ReasonForm(request.POST or None)
+    form = forms.ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             interview_cancel(
@@ -199,7 +202,7 @@ def withdraw(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
     """Withdraw the application, after saying plainly what that means."""
     if case.state not in (*OPEN_STATES, CaseState.ON_HOLD):
         return redirect("portal:status")
-    form = forms.WithdrawForm(request.POST or None)
+    form = forms.WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             case_transition(

@@ -332,7 +332,7 @@ def apply_advice(request: HttpRequest, *, case: Case, actor: Actor) -> HttpRespo
     """The legal advice for the applicant's nationality and the risk notice, confirmed."""
     if not case.applicant.nationality:
         return redirect(BY_SECTION["nationality"].url())
-    form = forms.AdvisoryForm(request.POST or None)
+    form = forms.AdvisoryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             draft_acknowledge_advisories(
