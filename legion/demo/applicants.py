@@ -18,10 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from legion.advisories.services import case_acknowledge_advisories
-from legion.cases.documents import document_upload
+from legion.cases.documents import case_documents_verify, document_upload
 from legion.cases.eligibility import evaluate_case
+from legion.cases.instructions import DEFAULT_DOCUMENTS, DEFAULT_EQUIPMENT
 from legion.cases.models import Applicant, Case, CaseEvent, Document, ServiceRecord
-from legion.cases.services import CaseError, case_transition, record_event
+from legion.cases.services import CaseError, case_transition
 from legion.cases.states import CaseState as S
 from legion.cases.travel import instructions_issue, visa_issue, visa_refuse
 from legion.crypto import blind_index
@@ -56,21 +57,9 @@ STATE_WEIGHTS: dict[str, float] = {
     S.ON_HOLD: 5,
 }
 
-EQUIPMENT = [
-    "Military clothing (or parts of it)",
-    "Helmet",
-    "Body armour (plate carrier)",
-    "Boots, broken in",
-    "Sleeping bag",
-    "First-aid kit with tourniquet",
-    "Head torch",
-]
-DOCUMENTS_TO_BRING = [
-    "Passport (valid at least 6 months)",
-    "Visa",
-    "Proof of military service",
-    "Criminal record certificate",
-]
+# Checklist keys of legion.cases.instructions: the applicant reads them in their language.
+EQUIPMENT = [*DEFAULT_EQUIPMENT, "head_torch"]
+DOCUMENTS_TO_BRING = DEFAULT_DOCUMENTS
 
 # Branch names by country for military service records; others get a generic label.
 BRANCHES = {
@@ -529,19 +518,7 @@ def case_create_for_story(story: Story, mission: Mission, rng: random.Random) ->
 
 def documents_verify(case: Case, actor: Actor) -> None:
     """The officer checks each uploaded document against the applicant's identity."""
-    now = timezone.now()
-    for document in case.documents.filter(status=Document.Status.PENDING):
-        document.status = Document.Status.VERIFIED
-        document.reviewed_by = actor.user
-        document.reviewed_at = now
-        document.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-        record_event(
-            case=case,
-            kind=CaseEvent.Kind.DOCUMENT,
-            action="verify_document",
-            actor=actor,
-            data={"document": document.pk, "kind": document.kind},
-        )
+    case_documents_verify(reference=case.reference, actor=actor)
 
 
 class Walk:

@@ -72,6 +72,47 @@ def slot_create(
         )
 
 
+def slot_series_open(
+    *,
+    mission: Mission,
+    actor: Actor,
+    first_day: dt.date,
+    last_day: dt.date,
+    day_starts: dt.time,
+    day_ends: dt.time,
+    minutes: int,
+    location: str,
+    capacity: int = 1,
+    languages: list[str] | None = None,
+) -> list[InterviewSlot]:
+    """Open back-to-back slots on every weekday from `first_day` to `last_day` between
+    `day_starts` and `day_ends` (mission time); starts already taken are skipped."""
+    from zoneinfo import ZoneInfo
+
+    from legion.interviews.services import slot_series_create
+
+    _check_manager(actor, mission)
+    location = location.strip()
+    if not location:
+        raise TransitionRefused(_("Please give the room or place."), code="invalid")
+    if first_day < timezone.now().astimezone(ZoneInfo(mission.timezone)).date():
+        raise TransitionRefused(_("A new slot must start in the future."), code="invalid")
+    try:
+        return slot_series_create(
+            mission_id=mission.pk,
+            first_day=first_day,
+            last_day=last_day,
+            day_starts=day_starts,
+            day_ends=day_ends,
+            minutes=minutes,
+            location=location,
+            capacity=capacity,
+            languages=languages,
+        )
+    except ValueError as exc:
+        raise TransitionRefused(str(exc), code="invalid") from exc
+
+
 def slot_cancel(*, slot_id: int, mission: Mission, actor: Actor, reason: str) -> InterviewSlot:
     """Cancel a slot. Interviews booked in it are cancelled too (their cases go back to
     review and the applicants get a cancellation notice), all in one transaction."""

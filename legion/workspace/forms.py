@@ -24,10 +24,26 @@ class SlotForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave empty for the mission's usual interview languages.",
     )
+    repeat_until = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="Repeat on weekdays until",
+        help_text="Optional: a series of slots, Monday to Friday, up to this day.",
+    )
+    day_ends = forms.TimeField(
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        label="Back to back until",
+        help_text="Optional: more slots each day, one after another, until this time.",
+    )
 
     def __init__(self, *args, languages: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["languages"].choices = _language_choices(languages)
+
+    @property
+    def is_series(self) -> bool:
+        return bool(self.cleaned_data.get("repeat_until") or self.cleaned_data.get("day_ends"))
 
 
 class BookingForm(forms.Form):

@@ -116,3 +116,31 @@ def test_slot_of_another_mission_cannot_be_cancelled(client_of, outsider, london
     )
     assert "No such slot." in response.text
     assert not InterviewSlot.objects.get(pk=slot.pk).is_cancelled
+
+
+def test_officer_opens_a_series_of_slots_on_weekdays(client_of, officer, london):
+    monday = next_monday()
+    response = open_slot(
+        client_of(officer),
+        monday,
+        start="09:00",
+        repeat_until=(monday + dt.timedelta(days=6)).isoformat(),
+        day_ends="10:30",
+    )
+    assert "10 slots opened." in response.text  # two a day, Monday to Friday
+    starts = sorted(s.starts_at for s in InterviewSlot.objects.all())
+    assert starts[:2] == [at(monday, 9), at(monday, 9, 45)]
+    assert starts[-1] == at(monday + dt.timedelta(days=4), 9, 45)
+
+
+def test_series_with_the_end_before_the_start_is_refused(client_of, officer, london):
+    response = open_slot(client_of(officer), next_monday(), start="11:00", day_ends="10:00")
+    assert response.status_code == 400
+    assert "The day must end after it starts." in response.text
+    assert not InterviewSlot.objects.exists()
+
+
+def test_new_slot_form_offers_the_last_room_used(client_of, officer, london):
+    f.SlotFactory(mission=london, location="Consular hall, desk 3")
+    response = calendar(client_of(officer))
+    assert response.context["form"]["location"].value() == "Consular hall, desk 3"

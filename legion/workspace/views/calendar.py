@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from legion.cases.services import CaseError
-from legion.interviews.slots import SLOT_MANAGERS, slot_cancel, slot_create
+from legion.interviews.models import InterviewSlot
+from legion.interviews.slots import SLOT_MANAGERS, slot_cancel, slot_create, slot_series_open
 from legion.missions.actors import Actor
 from legion.missions.models import Mission
 from legion.workspace.access import mission_for_actor, staff_view
@@ -46,30 +47,45 @@ def calendar(request: HttpRequest, mission: str) -> HttpResponse:
     zone = ZoneInfo(mission_obj.timezone)
     monday = _monday(request.GET.get("week"), zone)
     can_manage = any(actor.has_role(role, mission_obj.pk) for role in SLOT_MANAGERS)
+    last = InterviewSlot.objects.filter(mission=mission_obj).order_by("-pk").first()
     form = SlotForm(
         request.POST or None,
         languages=_languages(mission_obj),
-        initial={"day": max(monday, timezone.now().astimezone(zone).date()), "start": "09:00"},
+        initial={
+            "day": max(monday, timezone.now().astimezone(zone).date()),
+            "start": "09:00",
+            **({"location": last.location} if last else {}),
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         starts_at = dt.datetime.combine(data["day"], data["start"], tzinfo=zone)
+        common = {
+            "mission": mission_obj,
+            "actor": actor,
+            "minutes": data["minutes"],
+            "location": data["location"],
+            "capacity": data["capacity"],
+            "languages": data["languages"],
+        }
         try:
-            slot = slot_create(
-                mission=mission_obj,
-                actor=actor,
-                starts_at=starts_at,
-                minutes=data["minutes"],
-                location=data["location"],
-                capacity=data["capacity"],
-                languages=data["languages"],
-            )
+            if form.is_series:
+                length = dt.timedelta(minutes=data["minutes"])
+                opened = slot_series_open(
+                    first_day=data["day"],
+                    last_day=data["repeat_until"] or data["day"],
+                    day_starts=data["start"],
+                    day_ends=data["day_ends"] or (starts_at + length).timetz().replace(tzinfo=None),
+                    **common,
+                )
+                done = f"{len(opened)} slot{'s' if len(opened) != 1 else ''} opened."
+            else:
+                slot = slot_create(starts_at=starts_at, **common)
+                done = f"Slot opened on {starts_at:%a %d %b %Y at %H:%M} ({slot.location})."
         except CaseError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(
-                request, f"Slot opened on {starts_at:%a %d %b %Y at %H:%M} ({slot.location})."
-            )
+            messages.success(request, done)
             return redirect(_week_url(mission_obj, _monday(data["day"].isoformat(), zone)))
     today = timezone.now().astimezone(zone).date()
     return render_at(
