@@ -2,6 +2,7 @@
 free slots for many cases at once from the queue."""
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -73,20 +74,12 @@ def slot_create(
 
 
 def slot_series_open(
-    *,
-    mission: Mission,
-    actor: Actor,
-    first_day: dt.date,
-    last_day: dt.date,
-    day_starts: dt.time,
-    day_ends: dt.time,
-    minutes: int,
-    location: str,
-    capacity: int = 1,
-    languages: list[str] | None = None,
+    *, mission: Mission, actor: Actor, first_day: dt.date, location: str, **series: Any
 ) -> list[InterviewSlot]:
-    """Open back-to-back slots on every weekday from `first_day` to `last_day` between
-    `day_starts` and `day_ends` (mission time); starts already taken are skipped."""
+    """Open back-to-back slots on weekdays, as `slot_series_create` does (same further
+    arguments: last_day, day_starts, day_ends, minutes, capacity, languages), after
+    checking that the actor manages this mission's slots; starts already taken are
+    skipped."""
     from zoneinfo import ZoneInfo
 
     from legion.interviews.services import slot_series_create
@@ -99,15 +92,7 @@ def slot_series_open(
         raise TransitionRefused(_("A new slot must start in the future."), code="invalid")
     try:
         return slot_series_create(
-            mission_id=mission.pk,
-            first_day=first_day,
-            last_day=last_day,
-            day_starts=day_starts,
-            day_ends=day_ends,
-            minutes=minutes,
-            location=location,
-            capacity=capacity,
-            languages=languages,
+            mission_id=mission.pk, first_day=first_day, location=location, **series
         )
     except ValueError as exc:
         raise TransitionRefused(str(exc), code="invalid") from exc
