@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 
 from legion.cases.models import REFERENCE_ALPHABET, Case, Document
 from legion.cases.states import OPEN_STATES, CaseState
+from legion.crypto import identity_number_index
 from legion.interviews.models import Assessment, Interview, InterviewSlot
 from legion.interviews.selectors import LIVE
 from legion.missions.actors import Actor
@@ -80,12 +81,15 @@ def _name_matches(word: str) -> Q:
     )
 
 
-def _search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
+def _search(cases: QuerySet[Case], text: str, *, by_passport: bool) -> QuerySet[Case]:
     """Every word in some part of the name, or the start of the reference typed with or
-    without "LGN" and dashes, in any case."""
+    without "LGN" and dashes, in any case; or (for roles that see passports) the exact
+    passport number, through its blind index."""
     condition = Q()
     for word in text.split():
         condition &= _name_matches(word)
+    if by_passport and any(c.isdigit() for c in text) and len(text) >= 5:
+        condition |= Q(applicant__passport_number_index=identity_number_index(text))
     body = text.upper().replace("-", "").replace(" ", "").removeprefix("LGN")
     if 0 < len(body) <= 8 and all(c in REFERENCE_ALPHABET for c in body):
         prefix = f"LGN-{body[:4]}" + (f"-{body[4:]}" if len(body) > 4 else "")
@@ -107,7 +111,10 @@ def mission_queue(*, actor: Actor, mission: Mission, filters: QueueFilters) -> Q
     if filters.nationality:
         cases = cases.filter(applicant__nationality=filters.nationality)
     if filters.q:
-        cases = _search(cases, filters.q)
+        sees_passports = any(
+            actor.has_role(role, mission.pk) for role in (Role.CONSULAR_OFFICER, Role.CONSUL)
+        )
+        cases = _search(cases, filters.q, by_passport=sees_passports)
     live = Interview.objects.filter(case=OuterRef("pk"), status__in=LIVE)
     return (
         cases.select_related("applicant", "assigned_to")

@@ -69,6 +69,17 @@ def test_search_by_name_or_reference(client_of, officer, three):
     assert refs(queue(client, q="nobody-by-that-name")) == []
 
 
+def test_officer_finds_a_case_by_passport_number_but_the_attache_does_not(
+    client_of, officer, attache, three
+):
+    applicant = three[1].applicant
+    applicant.passport_number = "TK1234567"
+    applicant.save()
+    steps.scheduled(three[1], officer)
+    assert refs(queue(client_of(officer), q="tk 123 4567")) == [three[1].reference]
+    assert refs(queue(client_of(attache), q="TK1234567")) == []
+
+
 def test_filter_by_state_nationality_and_assignment(client_of, officer, three):
     client = client_of(officer)
     steps.in_review(three[0], officer)

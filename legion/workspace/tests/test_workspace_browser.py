@@ -235,3 +235,24 @@ def test_attache_and_consul_forms_in_chromium(browser, live_server, embassy):
     page.click("text=Issue visa")
     page.wait_for_selector(".message.success")
     assert "Visa issued" in page.inner_text(".case-head")
+
+
+def test_workspace_works_without_javascript(browser, live_server, embassy):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.set_viewport_size({"width": 1300, "height": 900})
+    sign_in(page, embassy["officer"])
+    page.goto("/staff/m/lon/queue/")
+    page.fill("#id_q", "whitfield")
+    page.click("text=Apply")
+    assert page.locator("table.list tbody tr").count() == 1
+    page.click("table.list tbody a")
+    case = embassy["cases"][0]
+    assert page.url.endswith(f"/staff/c/{case.reference}/")
+    page.click("#actions button:has-text('Start review')")
+    assert "the case is now “In review”" in page.inner_text(".messages")
+    page.click("#documents tr:has(td:text-is('Passport')) a")
+    assert page.locator(".preview iframe").count() == 1
+    page.click("button:has-text('Verify')")
+    assert "Passport: verified." in page.inner_text(".messages")
+    context.close()
