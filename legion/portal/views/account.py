@@ -128,7 +128,11 @@ def status(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
 def interview_book_view(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
     """Choose one of the mission's open interview times, shown in the mission's time zone."""
     if not _can_book(case, actor):
-        return page(request, "portal/account/interview_unavailable.html", {"case": case})
+        return page(
+            request,
+            "portal/account/interview_unavailable.html",
+            {"case": case, "back_url": reverse("portal:status")},
+        )
     slots = list(open_slots(mission_id=case.mission_id)[:60])
     languages = case.mission.interview_languages or ["en"]
     spoken = [i.get("code") for i in case.applicant.languages or []]

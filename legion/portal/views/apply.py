@@ -63,7 +63,9 @@ def apply_home(request: HttpRequest) -> HttpResponse:
         return redirect("portal:session_ended")
     request.applicant_case = case
     if case is None:
-        return page(request, "portal/apply/before_you_start.html")
+        return page(
+            request, "portal/apply/before_you_start.html", {"back_url": reverse("portal:start")}
+        )
     if case.state != CaseState.DRAFT:
         return redirect("portal:status")
     missing = draft_missing(case=case)

@@ -2,7 +2,9 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from legion.advisories.models import Advisory
@@ -73,6 +75,8 @@ def advice_country(request: HttpRequest, country: str) -> HttpResponse:
             "country_name": countries.name(code),
             "advisory": advisory_for_nationality(nationality=code, language=language),
             "notice": risk_notice(language=language),
+            "back_url": reverse("portal:advice_index"),
+            "back_label": _("All countries"),
         },
     )
 
