@@ -142,6 +142,12 @@ def watch_csp(page) -> list[str]:
     return problems
 
 
+def settle(page):
+    """Let the page finish its requests (a PDF in a frame) before the server stops."""
+    page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
+
+
 def shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"workspace-{name}.png"), full_page=True)
@@ -184,6 +190,7 @@ def test_officer_works_the_queue_and_a_case_in_chromium(page, embassy):
     page.wait_for_selector(".message.success")
     assert "verified" in page.inner_text(".messages")
     assert csp == []
+    settle(page)
 
 
 def test_calendar_and_decision_forms_in_chromium(page, embassy):
@@ -200,6 +207,7 @@ def test_calendar_and_decision_forms_in_chromium(page, embassy):
     page.wait_for_selector(".message.success")
     shot(page, "case-instructions-issued")
     assert csp == []
+    settle(page)
 
 
 def test_attache_and_consul_forms_in_chromium(browser, live_server, embassy):
@@ -235,6 +243,9 @@ def test_attache_and_consul_forms_in_chromium(browser, live_server, embassy):
     page.click("text=Issue visa")
     page.wait_for_selector(".message.success")
     assert "Visa issued" in page.inner_text(".case-head")
+    for each in pages.values():
+        settle(each)
+        each.context.close()
 
 
 def test_workspace_works_without_javascript(browser, live_server, embassy):
@@ -255,4 +266,5 @@ def test_workspace_works_without_javascript(browser, live_server, embassy):
     assert page.locator(".preview iframe").count() == 1
     page.click("button:has-text('Verify')")
     assert "Passport: verified." in page.inner_text(".messages")
+    settle(page)
     context.close()
