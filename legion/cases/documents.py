@@ -3,8 +3,10 @@ the mission's consular officers (workspace, API).
 
 A file is accepted only if its content (never its name) is a PDF, JPEG or PNG,
 it is within settings.LEGION_MAX_UPLOAD_BYTES, and the case does not already hold
-the very same file. Images are decoded and re-encoded, which drops their metadata
-(EXIF, GPS position, camera serial numbers). Every refusal has its own message and
+the very same file. A PDF must hold no JavaScript, no attached files, no password and
+no decompression bomb (pdf_inspection.py); an image no more than MAX_IMAGE_PIXELS.
+Images are decoded and re-encoded, which drops their metadata (EXIF, GPS position,
+camera serial numbers). Every refusal has its own message and
 code, and nothing is stored when a file is refused.
 """
 
@@ -20,9 +22,11 @@ from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from legion.cases.models import Case, CaseEvent, Document
+from legion.cases.pdf_inspection import PdfProblem, pdf_problem
 from legion.cases.services import CaseError, TransitionRefused, case_lock, record_event
 from legion.cases.states import CaseState
 from legion.missions.actors import Actor
@@ -32,6 +36,26 @@ from legion.missions.models import Role
 UPLOAD_STATES = (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.IN_REVIEW)
 # Decoded images larger than this are refused before they can exhaust memory.
 MAX_IMAGE_PIXELS = 60_000_000
+
+
+PDF_REFUSALS = {
+    "damaged_pdf": _lazy("The PDF file is incomplete or damaged. Save or scan it again."),
+    "pdf_javascript": _lazy(
+        "The PDF contains JavaScript or actions that start programs, which we cannot accept. "
+        "Print it to a new PDF, or scan the paper document, and upload that."
+    ),
+    "pdf_embedded_file": _lazy(
+        "The PDF has other files attached inside it, which we cannot accept. "
+        "Upload each document on its own as a plain PDF."
+    ),
+    "pdf_encrypted": _lazy(
+        "The PDF is protected by a password. Save it without the password and upload it again."
+    ),
+    "pdf_bomb": _lazy(
+        "The PDF holds compressed data that expands to an unreasonable size. "
+        "Print it to a new PDF, or scan the paper document, and upload that."
+    ),
+}
 
 
 class DocumentRefused(CaseError):
@@ -88,16 +112,20 @@ def _read_limited(uploaded_file, limit: int) -> bytes:
     return data
 
 
+def _image_too_large() -> DocumentRefused:
+    return DocumentRefused(
+        _("The image is too large. Use a photo of at most %(megapixels)d megapixels.")
+        % {"megapixels": MAX_IMAGE_PIXELS // 1_000_000},
+        code="image_too_large",
+    )
+
+
 def _reencode_image(data: bytes, kind: SniffedFile) -> bytes:
     """Decode the image and write its pixels into a fresh file: no metadata survives."""
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise DocumentRefused(
-                    _("The image is too large. Use a photo of at most %(megapixels)d megapixels.")
-                    % {"megapixels": MAX_IMAGE_PIXELS // 1_000_000},
-                    code="image_too_large",
-                )
+                raise _image_too_large()
             image.load()
             # Apply the camera's rotation before the EXIF that carries it is dropped.
             upright = ImageOps.exif_transpose(image)
@@ -107,7 +135,10 @@ def _reencode_image(data: bytes, kind: SniffedFile) -> bytes:
             # A new image carries no metadata at all; only the pixels are copied over.
             clean = Image.new(upright.mode, upright.size)
             clean.paste(upright)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        # Pillow's own ceiling, for images far beyond ours: a decompression bomb.
+        raise _image_too_large() from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise DocumentRefused(
             _("The image could not be read. It may be damaged: save it again or take a new photo."),
             code="unreadable_image",
@@ -143,11 +174,9 @@ def document_inspect(*, data: bytes, file_name: str) -> tuple[bytes, SniffedFile
             )
         raise DocumentRefused(_("The selected file must be a PDF, JPG or PNG."), code="wrong_type")
     if kind is PDF:
-        if b"%%EOF" not in data[-2048:]:
-            raise DocumentRefused(
-                _("The PDF file is incomplete or damaged. Save or scan it again."),
-                code="damaged_pdf",
-            )
+        problem = PdfProblem("damaged_pdf") if b"%%EOF" not in data[-2048:] else pdf_problem(data)
+        if problem is not None:
+            raise DocumentRefused(str(PDF_REFUSALS[problem.code]), code=problem.code)
         return data, kind
     return _reencode_image(data, kind), kind
 

@@ -13,13 +13,31 @@ from legion.cases.models import Applicant, Case, Document, ServiceRecord
 from legion.interviews.models import InterviewSlot
 from legion.missions.models import Membership, Mission
 
-# The smallest valid PDF: enough for content sniffing and previews.
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def minimal_pdf(extra: bytes = b"") -> bytes:
+    """The smallest valid PDF (with its cross-reference table, as PDF readers expect);
+    `extra`, written as a comment, makes the content (and its hash) differ."""
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    if extra:
+        out += b"%" + extra.replace(b"\n", b" ") + b"\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj" % number + body + b"endobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+# Enough for content sniffing, PDF inspection and previews.
+MINIMAL_PDF = minimal_pdf()
 
 
 class MissionFactory(factory.django.DjangoModelFactory):

@@ -5,7 +5,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from legion.testing.factories import MINIMAL_PDF
+from legion.testing.factories import minimal_pdf
 
 # The start of a Windows program: what an .exe renamed to .pdf really begins with.
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
@@ -14,7 +14,7 @@ GPS_IFD = 0x8825
 
 def pdf(name: str = "passport.pdf", extra: bytes = b"") -> SimpleUploadedFile:
     """A valid PDF; `extra` makes its content (and hash) differ from other PDFs."""
-    body = MINIMAL_PDF.replace(b"%%EOF", b"%" + extra + b"\n%%EOF") if extra else MINIMAL_PDF
+    body = minimal_pdf(extra)
     return SimpleUploadedFile(name, body, content_type="application/pdf")
 
 
