@@ -141,18 +141,20 @@ def normalise_identity_number(value: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", value.upper())
 
 
-def identity_number_index(value: str) -> str:
-    """The blind index to look a number up by: filter(x_index=identity_number_index(v))."""
+def identity_number_index(value: str, domain: str) -> str:
+    """The blind index to look a number up by:
+    filter(passport_number_index=identity_number_index(v, "passport")). The domain keeps
+    a passport and a licence with the same characters apart."""
     normalised = normalise_identity_number(value or "")
-    return blind_index(normalised) if normalised else ""
+    return blind_index(f"{domain}:{normalised}") if normalised else ""
 
 
 class BlindIndexField(models.CharField):
     """The blind index of another (encrypted) field of the same row, kept in step with it
     on every save, so no code path can store a number without its index."""
 
-    def __init__(self, *args, source: str, **kwargs) -> None:
-        self.source = source
+    def __init__(self, *args, source: str, domain: str, **kwargs) -> None:
+        self.source, self.domain = source, domain
         kwargs.setdefault("max_length", 40)
         kwargs.setdefault("blank", True)
         kwargs.setdefault("db_index", True)
@@ -161,7 +163,7 @@ class BlindIndexField(models.CharField):
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        kwargs["source"] = self.source
+        kwargs["source"], kwargs["domain"] = self.source, self.domain
         for key, default in (("max_length", 40), ("blank", True), ("db_index", True)):
             if kwargs.get(key) == default:
                 kwargs.pop(key)
@@ -169,9 +171,20 @@ class BlindIndexField(models.CharField):
         return name, path, args, kwargs
 
     def pre_save(self, model_instance, add):
-        value = identity_number_index(getattr(model_instance, self.source) or "")
+        value = identity_number_index(getattr(model_instance, self.source) or "", self.domain)
         setattr(model_instance, self.attname, value)
         return value
+
+
+def blind_index_fields() -> list[tuple[type[models.Model], BlindIndexField]]:
+    from django.apps import apps
+
+    return [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, BlindIndexField)
+    ]
 
 
 def encrypted_fields() -> list[tuple[type[models.Model], EncryptedTextField]]:

@@ -41,7 +41,7 @@ class Applicant(models.Model):
     nationality = CountryField(blank=True)
     second_nationality = CountryField(blank=True)
     passport_number = EncryptedTextField(blank=True)
-    passport_number_index = BlindIndexField(source="passport_number")
+    passport_number_index = BlindIndexField(source="passport_number", domain="passport")
     passport_country = CountryField(blank=True)
     passport_expiry = models.DateField(null=True, blank=True)
     email = models.EmailField(blank=True)
@@ -112,7 +112,7 @@ class ServiceRecord(models.Model):
     end_year = models.PositiveSmallIntegerField(null=True, blank=True)
     deployments = models.TextField(blank=True, help_text="e.g. peacekeeping, Afghanistan 2010")
     licence_number = EncryptedTextField(blank=True)
-    licence_number_index = BlindIndexField(source="licence_number")
+    licence_number_index = BlindIndexField(source="licence_number", domain="licence")
 
     class Meta:
         ordering = ["start_year"]

@@ -17,6 +17,7 @@ from legion.cases.storage import FILE_CONTEXT, EncryptedStorageMixin
 from legion.crypto import (
     MAGIC,
     EncryptedTextField,
+    blind_index_fields,
     current_key_id,
     encrypted_fields,
     open_sealed,
@@ -126,3 +127,22 @@ def keys_rotate(
             if progress:
                 progress(f"{model._meta.label}.{field.name}", report.files_resealed)
     return report
+
+
+def blind_indexes_rebuild(*, batch_size: int = 500) -> int:
+    """Recompute every blind index from its (decrypted) number: after LEGION_BLIND_INDEX_KEY
+    changed, or for rows written before an index existed. Returns how many changed."""
+    changed = 0
+    for model, field in blind_index_fields():
+        rows = model._base_manager.order_by("pk").only("pk", field.source, field.attname)
+        batch = []
+        for obj in rows.iterator(chunk_size=batch_size):
+            before = getattr(obj, field.attname)
+            if field.pre_save(obj, False) != before:
+                batch.append(obj)
+            if len(batch) >= batch_size:
+                changed += model._base_manager.bulk_update(batch, [field.attname])
+                batch = []
+        if batch:
+            changed += model._base_manager.bulk_update(batch, [field.attname])
+    return changed

@@ -25,7 +25,7 @@ from legion.cases.models import Applicant, Case, CaseEvent, Document, ServiceRec
 from legion.cases.services import CaseError, case_transition
 from legion.cases.states import CaseState as S
 from legion.cases.travel import instructions_issue, visa_issue, visa_refuse
-from legion.crypto import blind_index
+from legion.crypto import identity_number_index
 from legion.demo.names import (
     MISSION_FOR_NATIONALITY,
     MOTHER_TONGUE,
@@ -142,7 +142,7 @@ def _minimal_pdf(text: str) -> bytes:
 
 def passport_index(number: str) -> str:
     """Blind index of a passport number, ignoring spaces, dashes and case."""
-    return blind_index(re.sub(r"[^A-Z0-9]", "", number.upper()))
+    return identity_number_index(number, "passport")
 
 
 # ---------------------------------------------------------------- stories

@@ -11,7 +11,7 @@ def seal_licence_numbers(apps, schema_editor):
     for record in ServiceRecord.objects.exclude(licence_number="").only("pk", "licence_number"):
         ServiceRecord.objects.filter(pk=record.pk).update(
             licence_number_sealed=record.licence_number,
-            licence_number_index=legion.crypto.identity_number_index(record.licence_number),
+            licence_number_index=legion.crypto.identity_number_index(record.licence_number, "licence"),
         )
 
 
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="applicant",
             name="passport_number_index",
-            field=legion.crypto.BlindIndexField(source="passport_number"),
+            field=legion.crypto.BlindIndexField(source="passport_number", domain="passport"),
         ),
         migrations.AddField(
             model_name="servicerecord",
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="servicerecord",
             name="licence_number_index",
-            field=legion.crypto.BlindIndexField(source="licence_number"),
+            field=legion.crypto.BlindIndexField(source="licence_number", domain="licence"),
         ),
         migrations.RunPython(seal_licence_numbers, unseal_licence_numbers),
         migrations.RemoveField(model_name="servicerecord", name="licence_number"),

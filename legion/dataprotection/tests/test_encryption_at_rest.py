@@ -101,9 +101,13 @@ def test_dumped_database_and_media_hold_no_passport_number_or_document(applicant
 
 
 def test_blind_index_finds_the_applicant_by_passport_number(applicant_case):
-    found = Applicant.objects.filter(passport_number_index=identity_number_index("p4x 7k2-q9z"))
+    found = Applicant.objects.filter(
+        passport_number_index=identity_number_index("p4x 7k2-q9z", "passport")
+    )
     assert list(found) == [applicant_case.applicant]
-    record = ServiceRecord.objects.get(licence_number_index=identity_number_index("med 77 3141"))
+    record = ServiceRecord.objects.get(
+        licence_number_index=identity_number_index("med 77 3141", "licence")
+    )
     assert record.licence_number == LICENCE
 
 
@@ -111,8 +115,12 @@ def test_blind_index_follows_a_corrected_number(applicant_case):
     applicant = Applicant.objects.get(pk=applicant_case.applicant_id)
     applicant.passport_number = "Z99"
     applicant.save()
-    assert Applicant.objects.filter(passport_number_index=identity_number_index("Z99")).exists()
-    assert not Applicant.objects.filter(passport_number_index=identity_number_index(PASSPORT))
+    assert Applicant.objects.filter(
+        passport_number_index=identity_number_index("Z99", "passport")
+    ).exists()
+    assert not Applicant.objects.filter(
+        passport_number_index=identity_number_index(PASSPORT, "passport")
+    )
 
 
 def test_documents_read_back_and_report_their_real_size(applicant_case):
@@ -188,3 +196,11 @@ def test_rotation_leaves_a_value_changed_meanwhile_alone(applicant_case, keys):
     field = Applicant._meta.get_field("passport_number")
     assert not value_reseal(Applicant, field, pk, before)
     assert Applicant.objects.get(pk=pk).passport_number == "NEW123"
+
+
+def test_reindex_rebuilds_blind_indexes_after_the_index_key_changed(applicant_case, settings):
+    settings.LEGION_BLIND_INDEX_KEY = "a-new-blind-index-key-of-some-length"
+    lookup = identity_number_index(PASSPORT, "passport")
+    assert not Applicant.objects.filter(passport_number_index=lookup).exists()
+    call_command("rotate-keys", "--reindex", stdout=io.StringIO())
+    assert Applicant.objects.filter(passport_number_index=lookup).get() == applicant_case.applicant

@@ -4,12 +4,13 @@
 legion rotate-keys --new-key   # print a fresh key to put first in LEGION_FIELD_KEYS
 legion rotate-keys --check     # count what is still under older keys (exit 1 if any)
 legion rotate-keys             # re-seal, in committed batches
+legion rotate-keys --reindex   # recompute blind indexes (after LEGION_BLIND_INDEX_KEY changed)
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from legion.crypto import field_keys, generate_key
-from legion.dataprotection.keys import keys_rotate
+from legion.dataprotection.keys import blind_indexes_rebuild, keys_rotate
 
 
 class Command(BaseCommand):
@@ -18,9 +19,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--check", action="store_true", help="Only count what is left.")
         parser.add_argument("--new-key", action="store_true", help="Print a new key and stop.")
+        parser.add_argument(
+            "--reindex", action="store_true", help="Recompute blind indexes and stop."
+        )
         parser.add_argument("--batch-size", type=int, default=500)
 
-    def handle(self, *args, check: bool, new_key: bool, batch_size: int, **options) -> None:
+    def handle(
+        self, *args, check: bool, new_key: bool, reindex: bool, batch_size: int, **options
+    ) -> None:
         ids = [key_id for key_id, _ in field_keys()]
         if new_key:
             number = 1 + max((int(k[1:]) for k in ids if k[1:].isdigit()), default=0)
@@ -32,6 +38,10 @@ class Command(BaseCommand):
             return
         if batch_size < 1:
             raise CommandError("--batch-size must be positive", returncode=2)
+        if reindex:
+            changed = blind_indexes_rebuild(batch_size=batch_size)
+            self.stdout.write(f"Recomputed blind indexes: {changed} changed.")
+            return
         report = keys_rotate(batch_size=batch_size, dry_run=check)
         if check:
             self.stdout.write(
