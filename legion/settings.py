@@ -79,6 +79,35 @@ LEGION_BLIND_INDEX_KEY = envsecret("LEGION_BLIND_INDEX_KEY")
 # write to the database cannot rewrite the log and recompute the chain.
 LEGION_AUDIT_KEY = envsecret("LEGION_AUDIT_KEY")
 
+
+def _check_keys() -> None:
+    """Refuse to start with a malformed or weak key, rather than fail at the first use."""
+    import base64
+    import binascii
+
+    for item in LEGION_FIELD_KEYS.split(","):
+        key_id, sep, encoded = item.strip().partition(":")
+        try:
+            raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except (binascii.Error, ValueError):
+            raw = b""
+        if not sep or not key_id or len(key_id) > 32 or len(raw) != 32:
+            raise ImproperlyConfigured(
+                "LEGION_FIELD_KEYS must be 'id:key,id:key' with 32-byte url-safe base64 keys "
+                "(`legion rotate-keys --new-key` prints one)"
+            )
+    for name, value in (
+        ("LEGION_BLIND_INDEX_KEY", LEGION_BLIND_INDEX_KEY),
+        ("LEGION_AUDIT_KEY", LEGION_AUDIT_KEY),
+    ):
+        if len(value) < 32:
+            raise ImproperlyConfigured(f"{name} must be at least 32 random characters")
+    if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
+        raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters")
+
+
+_check_keys()
+
 DEBUG = envbool("DEBUG", "false" if PRODUCTION else "true")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h] or (
     [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from legion.accounts.middleware import redirect_or_refuse
 from legion.accounts.services import recently_authenticated
 
+# Transitions that are visa decisions: the API asks for a fresh code before them too.
+SENSITIVE_ACTIONS = frozenset({"issue_visa", "refuse_visa"})
 REAUTH_MESSAGE = "Confirm your password and a code from your authenticator app to do this."
 
 

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 
+from legion.accounts.decorators import SENSITIVE_ACTIONS, api_require_recent_auth
 from legion.api.schemas import (
     ActionOut,
     AssignmentIn,
@@ -17,6 +18,7 @@ from legion.api.schemas import (
     TransitionIn,
     ValidationErrorOut,
 )
+from legion.audit.services import audit_case_view, audit_record
 from legion.cases.models import Case
 from legion.cases.selectors import case_for_actor, cases_visible_to
 from legion.cases.services import (
@@ -131,6 +133,8 @@ def get_case(actor: Actor, reference: str) -> Case:
     summary="One action on many cases; each case succeeds or is refused on its own",
 )
 def bulk_transition(request: HttpRequest, payload: BulkTransitionIn):
+    if payload.action in SENSITIVE_ACTIONS:
+        api_require_recent_auth(request, user=request.auth)
     references = [r.strip().upper() for r in payload.references]
     results = cases_bulk_transition(
         references=references, action=payload.action, actor=actor_of(request), reason=payload.reason
@@ -161,18 +165,27 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
     elif filters.assigned:
         cases = cases.filter(assigned_to__username=filters.assigned)
     start = (filters.page - 1) * filters.page_size
+    page = list(cases[start : start + filters.page_size])
+    audit_record(
+        action="case.list",
+        actor=actor,
+        request=request,
+        data={"via": "api", "references": [c.reference for c in page]},
+    )
     return {
         "count": cases.count(),
         "page": filters.page,
         "page_size": filters.page_size,
-        "results": [summary(c) for c in cases[start : start + filters.page_size]],
+        "results": [summary(c) for c in page],
     }
 
 
 @router.get("/{reference}", response={200: CaseDetail, **ERRORS}, summary="One case")
 def case_detail(request: HttpRequest, reference: str):
     actor = actor_of(request)
-    return detail(get_case(actor, reference), actor)
+    case = get_case(actor, reference)
+    audit_case_view(actor=actor, case=case, request=request, what="api case detail")
+    return detail(case, actor)
 
 
 @router.get(
@@ -190,6 +203,8 @@ def case_actions(request: HttpRequest, reference: str):
 )
 def take_transition(request: HttpRequest, reference: str, payload: TransitionIn):
     actor = actor_of(request)
+    if payload.action in SENSITIVE_ACTIONS:
+        api_require_recent_auth(request, user=request.auth)
     case = case_transition(
         reference=reference.upper(), action=payload.action, actor=actor, reason=payload.reason
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from legion.accounts.decorators import require_recent_auth
 from legion.cases.instructions import (
     DEFAULT_DOCUMENTS,
     DEFAULT_EQUIPMENT,
@@ -102,6 +103,7 @@ def assessment(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_view
+@require_recent_auth
 def visa(request: HttpRequest, reference: str) -> HttpResponse:
     """The consul's visa decision: issue (type, number, validity) or refuse with a reason."""
     actor: Actor = request.actor
