@@ -90,7 +90,7 @@ def test_answers_are_saved(draft):
     a = case.applicant
     assert (a.given_name, a.native_name, a.nationality.code) == ("Tamar", "თამარ ბერიძე", "GE")
     assert a.passport_number == "13AB45678"
-    assert a.passport_number_index == identity_number_index("13 AB 45678")
+    assert a.passport_number_index == identity_number_index("13 AB 45678", "passport")
     assert a.email == "Tamar@example.org"
     assert case.language == "uk"
 
