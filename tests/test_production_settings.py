@@ -26,7 +26,10 @@ def legion(tmp_path, *args, **env_changes):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in SECRETS and not key.endswith("_FILE") and key != "DJANGO_SETTINGS_MODULE"
+        if key not in SECRETS
+        and not key.endswith("_FILE")
+        # Set by the browser tests for their live server; never in a deployment.
+        and key not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(
         LEGION_ENV="production", LEGION_VAR_DIR=str(tmp_path), ALLOWED_HOSTS="legion.example"
