@@ -86,3 +86,35 @@ def test_unknown_reference_is_not_found(db, security):
     with pytest.raises(CaseError) as exc:
         break_glass_open(actor=Actor.staff(security), reference="LGN-0000-0000", reason=REASON)
     assert exc.value.code == "not_found"
+
+
+def test_security_breaks_the_glass_in_the_workspace_and_the_mission_sees_it(
+    case, security, officer, outsider
+):
+    from django.urls import reverse
+
+    from legion.testing.auth import StaffClient
+    from legion.workspace.tests import steps
+
+    steps.submitted(case)
+    browser = StaffClient()
+    browser.force_login(security)
+    refused = browser.post(
+        reverse("audit:break_glass"), {"reference": case.reference, "reason": "x"}
+    )
+    assert refused.status_code == 200 and not BreakGlassGrant.objects.exists()
+    opened = browser.post(
+        reverse("audit:break_glass"), {"reference": case.reference, "reason": REASON}
+    )
+    assert opened["Location"] == reverse("workspace:case", args=[case.reference])
+    assert browser.get(opened["Location"]).status_code == 200
+    mission = StaffClient()
+    mission.force_login(officer)
+    log = mission.get(reverse("audit:break_glass_log"))
+    assert REASON in log.text and case.reference in log.text
+    elsewhere = StaffClient()
+    elsewhere.force_login(outsider)
+    assert case.reference not in elsewhere.get(reverse("audit:break_glass_log")).text
+    other = StaffClient()
+    other.force_login(officer)
+    assert other.get(reverse("audit:break_glass")).status_code == 403
