@@ -89,7 +89,7 @@ def _search(cases: QuerySet[Case], text: str, *, by_passport: bool) -> QuerySet[
     for word in text.split():
         condition &= _name_matches(word)
     if by_passport and any(c.isdigit() for c in text) and len(text) >= 5:
-        condition |= Q(applicant__passport_number_index=identity_number_index(text))
+        condition |= Q(applicant__passport_number_index=identity_number_index(text, "passport"))
     body = text.upper().replace("-", "").replace(" ", "").removeprefix("LGN")
     if 0 < len(body) <= 8 and all(c in REFERENCE_ALPHABET for c in body):
         prefix = f"LGN-{body[:4]}" + (f"-{body[4:]}" if len(body) > 4 else "")
