@@ -139,7 +139,7 @@ class VisaIssueForm(forms.Form):
 
 
 class VisaRefuseForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea, max_length=2000)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 class InstructionsForm(forms.Form):

@@ -38,7 +38,8 @@ from legion.workspace.views.queue import mission_officers
 FORM_ACTIONS = {
     "schedule_interview": "booking",
     "complete_interview": "interview",
-    "reject_after_interview": "interview",
+    # Taken by assessment_sign itself when an assessment is unfavourable: never offered.
+    "reject_after_interview": "",
     "issue_visa": "visa",
     "refuse_visa": "visa",
     "issue_instructions": "instructions",
@@ -81,7 +82,7 @@ def case_page_context(actor: Actor, case: Case) -> dict:
         "applicant": case.applicant,
         "access": access,
         "plain_actions": [a for a in actions if a.name not in FORM_ACTIONS],
-        "form_actions": [(a, FORM_ACTIONS[a.name]) for a in actions if a.name in FORM_ACTIONS],
+        "form_actions": [(a, FORM_ACTIONS[a.name]) for a in actions if FORM_ACTIONS.get(a.name)],
         "documents": documents,
         "service_records": list(case.service_records.all()),
         "eligibility": evaluate_case(case, language="en") if access.sees_eligibility else None,

@@ -20,7 +20,7 @@ from legion.cases.instructions import (
     instructions_pdf_filename,
 )
 from legion.cases.models import Case, TravelInstructions
-from legion.cases.services import CaseError, unmet_guards
+from legion.cases.services import CaseError
 from legion.cases.travel import instructions_issue, visa_issue, visa_refuse
 from legion.interviews.models import Assessment
 from legion.interviews.selectors import current_interview
@@ -135,11 +135,7 @@ def visa(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         case,
         "workspace/visa.html",
-        {
-            "issue_form": issue_form,
-            "refuse_form": refuse_form,
-            "blocked": unmet_guards(case, "issue_visa") if case.state == "visa_pending" else (),
-        },
+        {"issue_form": issue_form, "refuse_form": refuse_form},
         refused=bool(issue_form.errors or refuse_form.errors),
     )
 
