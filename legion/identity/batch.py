@@ -9,7 +9,9 @@ Arrow batches into the engine, and scored by Splink with the model's own setting
 
 from __future__ import annotations
 
+import collections
 import csv
+import itertools
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from legion.identity.model import Person, person, splink_settings
+from legion.identity.model import BATCH_COLUMNS, LIST_COLUMNS, Person, person, splink_settings
 
 CSV_COLUMNS = (
     "id",
@@ -50,9 +52,9 @@ class PersonRow:
     person: Person
 
 
-def read_people(path: Path) -> Iterator[PersonRow]:
-    """Person records from a UTF-8 CSV file with a header row (any subset of
-    CSV_COLUMNS, `id` required). Raises MalformedFile naming the line at fault."""
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, values) of a person CSV, checked for structure: header, field
+    counts, UTF-8, ids present and unique. Values are normalised elsewhere."""
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
@@ -85,68 +87,91 @@ def read_people(path: Path) -> Iterator[PersonRow]:
                         path, line, f"{len(row)} fields, but the header has {len(header)}"
                     )
                 values = dict(zip(header, (v.strip() for v in row), strict=True))
-                record_id = values.pop("id")
+                record_id = values["id"]
                 if not record_id:
                     raise MalformedFile(path, line, "the id is empty")
                 if record_id in seen:
                     raise MalformedFile(path, line, f"the id {record_id!r} appears twice")
                 seen.add(record_id)
-                try:
-                    yield PersonRow(record_id, person(**values))
-                except ValueError as exc:
-                    raise MalformedFile(path, line, f"date_of_birth is {exc}") from exc
+                yield line, values
         except UnicodeDecodeError as exc:
             raise MalformedFile(path, reader.line_num + 1, "not UTF-8 text") from exc
         except csv.Error as exc:
             raise MalformedFile(path, reader.line_num, f"not valid CSV ({exc})") from exc
 
 
+def _person_row(values: dict[str, str]) -> PersonRow:
+    """Raises ValueError (for the date of birth) on a value that cannot be one."""
+    values = dict(values)
+    record_id = values.pop("id")
+    return PersonRow(record_id, person(**values))
+
+
+def read_people(path: Path) -> Iterator[PersonRow]:
+    """Person records from a UTF-8 CSV file with a header row (any subset of
+    CSV_COLUMNS, `id` required). Raises MalformedFile naming the line at fault."""
+    for line, values in _csv_rows(path):
+        try:
+            yield _person_row(values)
+        except ValueError as exc:
+            raise MalformedFile(path, line, f"date_of_birth is {exc}") from exc
+
+
+def _normalise_chunk(job: tuple[str, int, list[tuple[int, dict[str, str]]]]) -> tuple:
+    """Worker: normalise one chunk of CSV rows into a Parquet file.
+    Returns ("ok", count) or ("error", line, reason): exceptions do not cross processes
+    as they are."""
+    import pyarrow.parquet as pq
+
+    target, _number, rows = job
+    people = []
+    for line, values in rows:
+        try:
+            people.append(_person_row(values))
+        except ValueError as exc:
+            return ("error", line, f"date_of_birth is {exc}")
+    for batch in _arrow_batches(people, lambda: None):
+        pq.write_table(_table_of(batch), target)
+    return ("ok", len(people))
+
+
+def _table_of(batch: Any) -> Any:
+    import pyarrow as pa
+
+    return pa.Table.from_batches([batch])
+
+
 def _arrow_batches(rows: Iterable[PersonRow], on_row: Callable[[], None]) -> Iterator[Any]:
     import pyarrow as pa
 
-    buffer: list[dict[str, Any]] = []
+    schema = _schema()
+    buffer: list[tuple] = []
+
+    def batch() -> Any:
+        columns = zip(*buffer, strict=True)
+        return pa.RecordBatch.from_arrays(
+            [pa.array(values, type=f.type) for values, f in zip(columns, schema, strict=True)],
+            schema=schema,
+        )
+
     for row in rows:
-        buffer.append({"unique_id": row.id, **row.person.columns()})
+        buffer.append((row.id, *row.person.column_values()))
         on_row()
         if len(buffer) >= BATCH_ROWS:
-            yield pa.RecordBatch.from_pylist(buffer, schema=_schema())
+            yield batch()
             buffer = []
     if buffer:
-        yield pa.RecordBatch.from_pylist(buffer, schema=_schema())
+        yield batch()
 
 
 def _schema():
     import pyarrow as pa
 
     text, texts = pa.string(), pa.list_(pa.string())
-    columns = [("unique_id", text)]
-    for prefix in ("given", "surname"):
-        columns += [
-            (prefix, text),
-            (f"{prefix}_forms", texts),
-            (f"{prefix}_phon", text),
-            (f"{prefix}_skel", text),
-            (f"{prefix}_syms", texts),
-        ]
-    columns += [
-        (name, text)
-        for name in (
-            "dob",
-            "sex",
-            "nationality",
-            "passport",
-            "place",
-            "place_phon",
-            "place_skel",
-            "bk_name",
-            "bk_given",
-            "bk_surname",
-            "dob_year",
-            "dob_md",
-        )
-    ]
-    columns.append(("pp_dels", texts))
-    return pa.schema(columns)
+    return pa.schema(
+        [("unique_id", text)]
+        + [(name, texts if name in LIST_COLUMNS else text) for name in BATCH_COLUMNS]
+    )
 
 
 class Progress:
@@ -231,12 +256,15 @@ def link_people(
     engine: str = "duckdb",
     threshold: float = DEFAULT_THRESHOLD,
     progress: bool = False,
+    workers: int | None = None,
 ) -> int:
     """Link two person sets (or deduplicate one) and write `id_a,id_b,score` rows to
     `out`, highest score first; returns how many pairs were written.
 
-    Each input is a CSV path (read with `read_people`) or rows already in memory.
-    Raises MalformedFile before anything is written when an input cannot be read.
+    Each input is a CSV path or rows already in memory. CSV rows are normalised by
+    `workers` processes (default: one per core) into Parquet files that the engine
+    then reads. Raises MalformedFile before anything is written when an input cannot
+    be read.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
@@ -244,48 +272,106 @@ def link_people(
         raise ValueError("give one set to deduplicate or two to link")
     bar = Progress(progress)
     with tempfile.TemporaryDirectory(prefix="legion-linkage-") as workdir:
+        staged = []
+        for number, source in enumerate(inputs):
+            name = "ab"[number]
+            if isinstance(source, Path):
+                bar.stage(f"Reading {source.name}", _count_lines(source))
+                files = _stage_csv(source, Path(workdir), name, workers, bar.tick)
+            else:
+                bar.stage(f"Reading set {name.upper()}", len(source))
+                files = _stage_rows(source, Path(workdir), name, bar.tick)
+            staged.append((name, files))
+        bar.stage("Scoring candidate pairs")
         starter = _duckdb_engine if engine == "duckdb" else _spark_engine
         with starter(workdir) as (backend, db_api):
-            tables = []
-            for number, source in enumerate(inputs):
-                name = "ab"[number]
-                if isinstance(source, Path):
-                    bar.stage(f"Reading {source.name}", _count_lines(source))
-                    rows: Iterable[PersonRow] = read_people(source)
-                else:
-                    bar.stage(f"Reading set {name.upper()}", len(source))
-                    rows = source
-                batches = _arrow_batches(rows, bar.tick)
-                tables.append(_load(engine, backend, db_api, name, batches))
-            bar.stage("Scoring candidate pairs")
+            tables = [_load(engine, backend, db_api, name, files) for name, files in staged]
             count = _predict_and_write(engine, backend, db_api, tables, out, threshold)
-            bar.close()
+        bar.close()
     return count
 
 
-def _load(engine: str, backend: Any, db_api: Any, name: str, batches: Iterator[Any]) -> Any:
-    import pyarrow as pa
+CHUNK_ROWS = 50_000
 
-    # An error raised while DuckDB pulls the stream would come back wrapped in DuckDB's
-    # own exception: remember it, end the stream, and raise it as it was.
-    failure: list[MalformedFile] = []
 
-    def guarded() -> Iterator[Any]:
-        try:
-            yield from batches
-        except MalformedFile as exc:
-            failure.append(exc)
+def _stage_rows(
+    rows: Iterable[PersonRow], workdir: Path, name: str, tick: Callable[[], None]
+) -> list[str]:
+    import pyarrow.parquet as pq
 
-    reader = pa.RecordBatchReader.from_batches(_schema(), guarded())
+    files = []
+    for number, batch in enumerate(_arrow_batches(rows, tick)):
+        target = str(workdir / f"{name}-{number:05d}.parquet")
+        pq.write_table(_table_of(batch), target)
+        files.append(target)
+    if not files:
+        target = str(workdir / f"{name}-empty.parquet")
+        pq.write_table(_schema().empty_table(), target)
+        files.append(target)
+    return files
+
+
+def _stage_csv(
+    path: Path, workdir: Path, name: str, workers: int | None, tick: Callable[[int], None]
+) -> list[str]:
+    """Normalise a CSV file into Parquet parts, in parallel for big files."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = workers or os.cpu_count() or 1
+    chunks = _chunks(path, workdir, name)
+    first = next(chunks, None)
+    if first is None:
+        return _stage_rows([], workdir, name, lambda: None)
+    second = next(chunks, None)
+    jobs = itertools.chain([first], [second] if second else [], chunks)
+    files: list[str] = []
+
+    def collect(job: tuple, result: tuple) -> None:
+        if result[0] == "error":
+            raise MalformedFile(path, result[1], result[2])
+        files.append(job[0])
+        tick(result[1])
+
+    if second is None or workers == 1:
+        for job in jobs:
+            collect(job, _normalise_chunk(job))
+        return files
+    # Fork keeps the already imported libraries; at most two chunks wait per worker.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: collections.deque = collections.deque()
+        for job in jobs:
+            pending.append((job, pool.submit(_normalise_chunk, job)))
+            if len(pending) >= 2 * workers:
+                done_job, future = pending.popleft()
+                collect(done_job, future.result())
+        while pending:
+            done_job, future = pending.popleft()
+            collect(done_job, future.result())
+    return files
+
+
+def _chunks(path: Path, workdir: Path, name: str) -> Iterator[tuple]:
+    rows: list[tuple[int, dict[str, str]]] = []
+    number = 0
+    for item in _csv_rows(path):
+        rows.append(item)
+        if len(rows) >= CHUNK_ROWS:
+            yield (str(workdir / f"{name}-{number:05d}.parquet"), number, rows)
+            rows, number = [], number + 1
+    if rows:
+        yield (str(workdir / f"{name}-{number:05d}.parquet"), number, rows)
+
+
+def _load(engine: str, backend: Any, db_api: Any, name: str, files: list[str]) -> Any:
     if engine == "duckdb":
-        backend.execute(f"CREATE TABLE people_{name} AS SELECT * FROM reader")  # noqa: S608
-        if failure:
-            raise failure[0]
+        listing = ", ".join(f"'{f}'" for f in files)
+        backend.execute(
+            f"CREATE TABLE people_{name} AS SELECT * FROM read_parquet([{listing}])"  # noqa: S608
+        )
         return db_api.register(f"people_{name}", dataset_display_name=name)
-    table = reader.read_all()
-    if failure:
-        raise failure[0]
-    frame = backend.createDataFrame(table.to_pandas(), schema=_spark_schema())
+    frame = backend.read.schema(_spark_schema()).parquet(*files)
     return db_api.register(frame, dataset_display_name=name)
 
 

@@ -62,30 +62,29 @@ class Person:
 
     def columns(self) -> dict[str, Any]:
         """Flat columns for the batch engines (None for missing, lists for sets)."""
+        return dict(zip(BATCH_COLUMNS, self.column_values(), strict=True))
 
-        def name_columns(prefix: str, name: NameForms) -> dict[str, Any]:
-            return {
-                prefix: name.primary or None,
-                f"{prefix}_forms": list(name.forms),
-                f"{prefix}_phon": name.phonetic or None,
-                f"{prefix}_skel": name.skeleton or None,
-                f"{prefix}_syms": list(name.symbols),
-            }
-
-        keys = blocking_values(self)
-        return {
-            **name_columns("given", self.given),
-            **name_columns("surname", self.surname),
-            "dob": self.dob or None,
-            "sex": self.sex or None,
-            "nationality": self.nationality or None,
-            "passport": self.passport or None,
-            "place": self.place.primary or None,
-            "place_phon": self.place.phonetic or None,
-            "place_skel": self.place.skeleton or None,
-            "pp_dels": list(passport_deletions(self.passport)),
-            **keys,
-        }
+    def column_values(self) -> tuple:
+        """The values of BATCH_COLUMNS, in order: the batch path's hot loop."""
+        given, surname, dob, place = self.given, self.surname, self.dob, self.place
+        names = [n.first_phonetic for n in (given, surname) if n.primary]
+        return (
+            *given.columns,
+            *surname.columns,
+            dob or None,
+            self.sex or None,
+            self.nationality or None,
+            self.passport or None,
+            place.primary or None,
+            place.phonetic or None,
+            place.skeleton or None,
+            passport_deletions(self.passport),
+            "|".join(sorted(names)) if len(names) == 2 else None,
+            given.first_phonetic or None,
+            surname.first_phonetic or None,
+            dob[:4] or None,
+            dob[4:8] if len(dob) == 8 else None,
+        )
 
     def to_json(self) -> dict[str, Any]:
         """What the intake index stores per applicant (never the passport number)."""
@@ -156,6 +155,26 @@ def person(
 
 # --- Blocking: which pairs are compared at all ----------------------------------------
 
+NAME_COLUMNS = ("", "_forms", "_phon", "_skel", "_syms")
+BATCH_COLUMNS = (
+    *(f"given{suffix}" for suffix in NAME_COLUMNS),
+    *(f"surname{suffix}" for suffix in NAME_COLUMNS),
+    "dob",
+    "sex",
+    "nationality",
+    "passport",
+    "place",
+    "place_phon",
+    "place_skel",
+    "pp_dels",
+    "bk_name",
+    "bk_given",
+    "bk_surname",
+    "dob_year",
+    "dob_md",
+)
+LIST_COLUMNS = frozenset({"given_forms", "given_syms", "surname_forms", "surname_syms", "pp_dels"})
+
 
 def blocking_values(p: Person) -> dict[str, str | None]:
     """Scalar keys shared by likely matches; the batch engines block on equal values and
@@ -188,6 +207,8 @@ BLOCKING_RULES = (
     ("name_monthday", ("bk_name", "dob_md")),
     ("surname_dob", ("bk_surname", "dob")),
     ("given_dob", ("bk_given", "dob")),
+    ("name_place", ("bk_name", "place")),
+    ("place_dob", ("place", "dob")),
 )
 # Watch-list entries often carry nothing but a name: screening also looks up by name alone.
 NAME_ONLY_RULE = ("name", ("bk_name",))
@@ -196,7 +217,12 @@ NAME_ONLY_RULE = ("name", ("bk_name",))
 def index_keys(p: Person, *, passport_key: Callable[[str], str], name_only: bool) -> set[str]:
     """The blocking keys of one person as strings for the intake index. The passport
     part goes through `passport_key` (a keyed hash) so that the index holds no number."""
-    values = {**blocking_values(p), "passport": p.passport or None, "dob": p.dob or None}
+    values = {
+        **blocking_values(p),
+        "passport": p.passport or None,
+        "dob": p.dob or None,
+        "place": p.place.primary or None,
+    }
     rules = (*BLOCKING_RULES, NAME_ONLY_RULE) if name_only else BLOCKING_RULES
     keys = {f"passport_near:{passport_key(d)}" for d in passport_deletions(p.passport)}
     for rule, columns in rules:
@@ -367,6 +393,12 @@ DOB = Comparison(
             "One digit different",
             "length(l.dob) = 8 AND length(r.dob) = 8 AND levenshtein(l.dob, r.dob) = 1",
             lambda a, b: _full(a.dob, b.dob) and _lev(a.dob, b.dob) == 1,
+        ),
+        Level(
+            "two_digits",
+            "Two digits different",
+            "length(l.dob) = 8 AND length(r.dob) = 8 AND levenshtein(l.dob, r.dob) = 2",
+            lambda a, b: _full(a.dob, b.dob) and _lev(a.dob, b.dob) == 2,
         ),
         Level(
             "same_year",

@@ -77,10 +77,15 @@ class NameForms:
     phonetic: str  # metaphone per word: "FLTMR"
     skeleton: str  # consonant skeleton per word: "vldmr"
     symbols: tuple[str, ...]  # each word and the names it is a diminutive of: bill, william
+    first_phonetic: str = ""  # of the first word: the blocking key
+    # The five batch columns of this name, built once per distinct name.
+    columns: tuple = (None, (), None, None, ())
 
-    @property
-    def first_phonetic(self) -> str:
-        return self.phonetic.split(" ", 1)[0]
+    @classmethod
+    def build(cls, primary: str, forms: tuple, phonetic: str, skeleton: str, symbols: tuple):
+        columns = (primary or None, forms, phonetic or None, skeleton or None, symbols)
+        first = phonetic.split(" ", 1)[0]
+        return cls(primary, forms, phonetic, skeleton, symbols, first, columns)
 
 
 EMPTY_NAME = NameForms("", (), "", "", ())
@@ -108,7 +113,9 @@ def name_forms(text: str) -> NameForms:
     for word in primary.split():
         symbols.add(word)
         symbols.update(_nicknamer().canonicals_of(word))
-    return NameForms(primary, tuple(forms), phonetic, skeleton(primary), tuple(sorted(symbols)))
+    return NameForms.build(
+        primary, tuple(forms), phonetic, skeleton(primary), tuple(sorted(symbols))
+    )
 
 
 @cache
@@ -128,6 +135,14 @@ def normalise_passport(value: str | None) -> str:
     return _PASSPORT_JUNK.sub("", (value or "").upper())
 
 
+@lru_cache(maxsize=100_000)
+def _normalise_date_text(value: str) -> str:
+    match = _DATE.match(value.strip())
+    if not match:
+        raise ValueError(f"not a date (YYYY-MM-DD, YYYYMMDD, YYYY-MM or YYYY): {value!r}")
+    return "".join(part for part in match.groups() if part)
+
+
 def normalise_date(value: object) -> str:
     """A date of birth as YYYYMMDD, YYYYMM or YYYY (watch lists often give only the
     year). Calendar-impossible digits are kept: a typed 1988-13-04 is a typo of a real
@@ -136,10 +151,7 @@ def normalise_date(value: object) -> str:
         return ""
     if hasattr(value, "strftime"):
         return value.strftime("%Y%m%d")  # type: ignore[attr-defined]
-    match = _DATE.match(str(value).strip())
-    if not match:
-        raise ValueError(f"not a date (YYYY-MM-DD, YYYYMMDD, YYYY-MM or YYYY): {value!r}")
-    return "".join(part for part in match.groups() if part)
+    return _normalise_date_text(str(value))
 
 
 def normalise_code(value: str | None) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import importlib
+import itertools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -226,11 +227,14 @@ def _name_lists(
     surnames = surnames or provider.last_names
 
     def weighted(values) -> tuple[tuple[str, ...], tuple[float, ...]]:
+        """Names and their cumulative weights (for random.choices(cum_weights=...))."""
         if isinstance(values, dict):
-            return tuple(values), tuple(float(w) for w in values.values())
-        values = tuple(values)
-        # Zipf-like skew: a few names are common, most are rare.
-        return values, tuple(1.0 / (i + 1) ** 0.8 for i in range(len(values)))
+            names, weights = tuple(values), [float(w) for w in values.values()]
+        else:
+            # Zipf-like skew: a few names are common, most are rare.
+            names = tuple(values)
+            weights = [1.0 / (i + 1) ** 0.8 for i in range(len(names))]
+        return names, tuple(itertools.accumulate(weights))
 
     g, gw = weighted(given)
     s, sw = weighted(surnames)
@@ -243,12 +247,12 @@ class PeopleGenerator:
     def __init__(self, seed: int = 0) -> None:
         self.rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
         self.countries = [c for c, _ in NATIONALITY_MIX]
-        self.country_weights = [w for _, w in NATIONALITY_MIX]
+        self.country_weights = list(itertools.accumulate(w for _, w in NATIONALITY_MIX))
 
     # -- the true person ---------------------------------------------------------------
     def person(self, *, nationality: str | None = None) -> dict[str, str]:
         rng = self.rng
-        country = nationality or rng.choices(self.countries, self.country_weights)[0]
+        country = nationality or rng.choices(self.countries, cum_weights=self.country_weights)[0]
         sex = "M" if rng.random() < 0.88 else "F"
         if country == "JO":
             native_given = rng.choice(list(ARABIC_GIVEN))
@@ -270,8 +274,8 @@ class PeopleGenerator:
             sex = "M"
         else:
             names, weights, surnames, surname_weights = _name_lists(LOCALES[country], sex)
-            native_given = rng.choices(names, weights)[0]
-            native_surname = rng.choices(surnames, surname_weights)[0]
+            native_given = rng.choices(names, cum_weights=weights)[0]
+            native_surname = rng.choices(surnames, cum_weights=surname_weights)[0]
             rule = PASSPORT_ROMANISATION.get(country)
             given = romanise(native_given, rule) if rule else native_given
             surname = romanise(native_surname, rule) if rule else native_surname
@@ -313,8 +317,8 @@ class PeopleGenerator:
             given, surname = self._name_variant(p)
             if rng.random() < 0.05:
                 given, surname = surname, given
-            given = self._typo(given, 0.12)
-            surname = self._typo(surname, 0.12)
+            given = self._typo(self._typo(given, 0.2), 0.05)
+            surname = self._typo(self._typo(surname, 0.2), 0.05)
             dob = self._dob_variant(dob)
             r = rng.random()
             if r < 0.15:
@@ -402,12 +406,14 @@ class PeopleGenerator:
         year, month, day = dob.split("-")
         if r < 0.06 and int(day) <= 12:
             return f"{year}-{day}-{month}"
-        if r < 0.14:
+        if r < 0.2:
             digits = list(year + month + day)
-            i = rng.randrange(8)
-            digits[i] = rng.choice("0123456789")
+            for i in rng.sample(range(8), 1 if r < 0.15 else 2):
+                digits[i] = rng.choice("0123456789")
             s = "".join(digits)
             return f"{s[:4]}-{s[4:6]}-{s[6:]}"
+        if r < 0.23:  # a different date altogether: another person's, or a form filled wrongly
+            return f"{int(year) + rng.choice((-1, 0, 1))}-{rng.randrange(1, 13):02d}-{day}"
         return dob
 
 
