@@ -145,8 +145,11 @@ class ScreeningResult:
 def applicant_index(*, applicant: Applicant) -> list[Person]:
     """(Re)write the applicant's features and blocking keys; returns the readings."""
     people = applicant_people(applicant)
-    ApplicantFeatures.objects.update_or_create(
-        applicant=applicant, defaults={"variants": [p.to_json() for p in people]}
+    ApplicantFeatures.objects.bulk_create(
+        [ApplicantFeatures(applicant=applicant, variants=[p.to_json() for p in people])],
+        update_conflicts=True,
+        unique_fields=["applicant"],
+        update_fields=["variants", "updated_at"],
     )
     IdentityKey.objects.filter(applicant=applicant).delete()
     IdentityKey.objects.bulk_create(
@@ -182,43 +185,46 @@ def case_screen(*, case: Case) -> ScreeningResult:
     submitted unscreened, and a failure leaves the draft as it was.
     """
     result = ScreeningResult()
-    applicant = case.applicant
-    ours = applicant_index(applicant=applicant)
-    result.duplicates = _open_duplicates(case, ours)
-    result.hits = _screen_against_watchlists(case, ours)
+    ours = applicant_index(applicant=case.applicant)
+    # One indexed lookup finds both kinds of candidate. Name-only keys are used for
+    # watch lists alone: among a million applicants a common name is no evidence.
+    duplicate_keys = _keys(ours, name_only=False)
+    all_keys = _keys(ours, name_only=True)
+    applicant_ids, entry_ids = set(), set()
+    for applicant_id, entry_id in IdentityKey.objects.filter(
+        Q(key__in=duplicate_keys, applicant__isnull=False)
+        | Q(key__in=all_keys, entry__isnull=False)
+    ).values_list("applicant_id", "entry_id")[: MAX_CANDIDATES * 4]:
+        if entry_id is not None:
+            entry_ids.add(entry_id)
+        elif applicant_id != case.applicant_id:
+            applicant_ids.add(applicant_id)
+    if applicant_ids:
+        result.duplicates = _open_duplicates(case, ours, sorted(applicant_ids)[:MAX_CANDIDATES])
+    if entry_ids:
+        result.hits = _screen_against_watchlists(case, ours, entry_ids)
     if result.hits:
         _hold_for_hits(case, result.hits)
     return result
 
 
-def _open_duplicates(case: Case, ours: list[Person]) -> list[DuplicateCandidate]:
-    keys = _keys(ours, name_only=False)
-    candidate_ids = list(
-        IdentityKey.objects.filter(key__in=keys, applicant__isnull=False)
-        .exclude(applicant_id=case.applicant_id)
-        .values_list("applicant_id", flat=True)
-        .distinct()[:MAX_CANDIDATES]
+def _open_duplicates(
+    case: Case, ours: list[Person], candidate_ids: list[int]
+) -> list[DuplicateCandidate]:
+    stored = ApplicantFeatures.objects.filter(applicant_id__in=candidate_ids).select_related(
+        "applicant__case"
     )
-    if not candidate_ids:
-        return []
-    features = {
-        f.applicant_id: f for f in ApplicantFeatures.objects.filter(applicant_id__in=candidate_ids)
-    }
-    others = Case.objects.filter(applicant_id__in=candidate_ids).select_related("applicant")
-    known = set(
-        DuplicateCandidate.objects.filter(
-            Q(case=case, other_case__applicant_id__in=candidate_ids)
-            | Q(other_case=case, case__applicant_id__in=candidate_ids)
-        ).values_list("case_id", "other_case_id")
-    )
+    known = set()
+    for pair in DuplicateCandidate.objects.filter(Q(case=case) | Q(other_case=case)).values_list(
+        "case_id", "other_case_id"
+    ):
+        known.update(pair)
     created = []
-    for other in others:
-        if other.pk == case.pk or (case.pk, other.pk) in known or (other.pk, case.pk) in known:
+    for features in stored:
+        other = features.applicant.case
+        if other.pk == case.pk or other.pk in known or other.state == CaseState.DRAFT:
             continue
-        stored = features.get(other.applicant_id)
-        if stored is None:
-            continue
-        score = best_score(ours, _stored_people(stored, other.applicant))
+        score = best_score(ours, _stored_people(features, features.applicant))
         if score.probability >= DUPLICATE_THRESHOLD:
             created.append(
                 DuplicateCandidate(
@@ -232,18 +238,12 @@ def _open_duplicates(case: Case, ours: list[Person]) -> list[DuplicateCandidate]
     return created
 
 
-def _screen_against_watchlists(case: Case, ours: list[Person]) -> list[WatchlistHit]:
-    keys = _keys(ours, name_only=True)
-    entry_ids = set(
-        IdentityKey.objects.filter(key__in=keys, entry__active=True).values_list(
-            "entry_id", flat=True
-        )
-    )
-    if not entry_ids:
-        return []
+def _screen_against_watchlists(
+    case: Case, ours: list[Person], entry_ids: set[int]
+) -> list[WatchlistHit]:
     decided = set(WatchlistHit.objects.filter(case=case).values_list("entry_id", flat=True))
     hits = []
-    for entry in WatchlistEntry.objects.filter(pk__in=entry_ids - decided):
+    for entry in WatchlistEntry.objects.filter(pk__in=entry_ids - decided, active=True):
         score = best_score(ours, entry_people(entry), prior=WATCHLIST_PRIOR)
         if score.probability >= WATCHLIST_THRESHOLD:
             hits.append(
@@ -687,3 +687,54 @@ def applicants_dedupe(
         )
     DuplicateCandidate.objects.bulk_create(opened)
     return opened
+
+
+def applicants_index_missing(*, batch_size: int = 5000, progress: Any = None) -> int:
+    """Index every submitted applicant that has no matching features yet (cases loaded
+    in bulk, or submitted before identity screening existed); returns how many.
+    Writes features and keys in batches through the bulk insert path (COPY on
+    PostgreSQL); screening is not run: use dedupe-applicants for that."""
+    from legion.demo.bulk import _insert
+
+    pending = (
+        Applicant.objects.filter(identity_features__isnull=True)
+        .exclude(case__state=CaseState.DRAFT)
+        .order_by("pk")
+    )
+    done = 0
+    now = timezone.now()
+    next_key = (IdentityKey.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    while True:
+        applicants = list(pending[:batch_size])
+        if not applicants:
+            _reset_sequences(IdentityKey)
+            return done
+        feature_rows, key_rows = [], []
+        for applicant in applicants:
+            people = applicant_people(applicant)
+            feature_rows.append(
+                {"applicant_id": applicant.pk, "variants": [p.to_json() for p in people]}
+            )
+            for key in _keys(people, name_only=True):
+                key_rows.append(
+                    {"id": next_key, "key": key, "applicant_id": applicant.pk, "entry_id": None}
+                )
+                next_key += 1
+        with transaction.atomic():
+            _insert(ApplicantFeatures, feature_rows, now)
+            _insert(IdentityKey, key_rows, now)
+        done += len(applicants)
+        if progress:
+            progress(done)
+
+
+def _reset_sequences(*models: type) -> None:
+    """After rows were written with explicit ids, let the database hand out the next."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
