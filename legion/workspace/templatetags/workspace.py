@@ -23,6 +23,7 @@ def workspace_nav(context: dict[str, Any]) -> dict[str, Any]:
         "current": match.url_name,
         "current_mission": match.kwargs.get("mission", ""),
         "is_admin": Role.ADMINISTRATOR in actor.hq_roles(),
+        "is_security": Role.HQ_SECURITY in actor.hq_roles(),
     }
 
 
