@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from legion.identity.model import BATCH_COLUMNS, LIST_COLUMNS, Person, person, splink_settings
+from legion.identity.model import (
+    BATCH_COLUMNS,
+    LIST_COLUMNS,
+    Person,
+    parameters,
+    person,
+    splink_settings,
+)
 
 CSV_COLUMNS = (
     "id",
@@ -271,27 +278,45 @@ def link_people(
     if not 1 <= len(inputs) <= 2:
         raise ValueError("give one set to deduplicate or two to link")
     bar = Progress(progress)
-    with tempfile.TemporaryDirectory(prefix="legion-linkage-") as workdir:
-        staged = []
+    # On a Spark cluster the staged Parquet files must be where executors can read
+    # them: LEGION_LINKAGE_DIR names such a shared directory.
+    shared = os.environ.get("LEGION_LINKAGE_DIR") or None
+    with tempfile.TemporaryDirectory(prefix="legion-linkage-", dir=shared) as workdir:
+        staged, sizes = [], []
         for number, source in enumerate(inputs):
             name = "ab"[number]
+            counter = _Counter(bar.tick)
             if isinstance(source, Path):
                 bar.stage(f"Reading {source.name}", _count_lines(source))
-                files = _stage_csv(source, Path(workdir), name, workers, bar.tick)
+                files = _stage_csv(source, Path(workdir), name, workers, counter)
             else:
                 bar.stage(f"Reading set {name.upper()}", len(source))
-                files = _stage_rows(source, Path(workdir), name, bar.tick)
+                files = _stage_rows(source, Path(workdir), name, counter)
             staged.append((name, files))
+            sizes.append(counter.total)
         bar.stage("Scoring candidate pairs")
+        # Each record competes with the records of the other file (or of its own).
+        prior = parameters().prior_for(max(sizes))
         starter = _duckdb_engine if engine == "duckdb" else _spark_engine
         with starter(workdir) as (backend, db_api):
             tables = [_load(engine, backend, db_api, name, files) for name, files in staged]
-            count = _predict_and_write(engine, backend, db_api, tables, out, threshold)
+            count = _predict_and_write(engine, backend, db_api, tables, out, threshold, prior)
         bar.close()
     return count
 
 
 CHUNK_ROWS = 50_000
+
+
+class _Counter:
+    """Counts rows as they are staged and moves the progress bar."""
+
+    def __init__(self, tick: Callable[[int], None]) -> None:
+        self.tick, self.total = tick, 0
+
+    def __call__(self, n: int = 1) -> None:
+        self.total += n
+        self.tick(n)
 
 
 def _stage_rows(
@@ -386,12 +411,18 @@ def _spark_schema():
 
 
 def _predict_and_write(
-    engine: str, backend: Any, db_api: Any, tables: list[Any], out: Path, threshold: float
+    engine: str,
+    backend: Any,
+    db_api: Any,
+    tables: list[Any],
+    out: Path,
+    threshold: float,
+    prior: float,
 ) -> int:
     from splink import Linker
 
     link_type = "dedupe_only" if len(tables) == 1 else "link_only"
-    settings = splink_settings(link_type=link_type, dialect=engine)
+    settings = splink_settings(link_type=link_type, dialect=engine, prior=prior)
     linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=None)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     # In a link job Splink may put either file on the left; id_a is always file A's.

@@ -501,6 +501,10 @@ class Parameters:
     prior: float
     m: Mapping[str, Mapping[str, float]]
     u: Mapping[str, Mapping[str, float]]
+    # How many records the prior was calibrated on. Coincidental candidates (same
+    # name and birth year...) grow with the population, so the prior shrinks in
+    # proportion beyond it: see prior_for().
+    population: int = 0
 
     def weight(self, comparison: str, level: str) -> float:
         return math.log2(self.m[comparison][level] / self.u[comparison][level])
@@ -509,14 +513,24 @@ class Parameters:
     def prior_weight(self) -> float:
         return math.log2(self.prior / (1 - self.prior))
 
+    def prior_for(self, population: int) -> float:
+        """The prior for a candidate pair among `population` records (the records any
+        one record is compared with): the calibrated prior up to the training
+        population, then inversely proportional to it. Intake and batch both use it."""
+        if not self.population or population <= self.population:
+            return self.prior
+        return self.prior * self.population / population
+
     def to_json(self) -> dict[str, Any]:
-        return {"prior": self.prior, "m": self.m, "u": self.u}
+        return {"prior": self.prior, "m": self.m, "u": self.u, "population": self.population}
 
 
 @cache
 def parameters() -> Parameters:
     data = json.loads(MODEL_PATH.read_text())
-    return Parameters(prior=data["prior"], m=data["m"], u=data["u"])
+    return Parameters(
+        prior=data["prior"], m=data["m"], u=data["u"], population=data.get("population", 0)
+    )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import csv
 import io
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,7 @@ from legion.cases.models import Applicant, Case, CaseEvent
 from legion.cases.services import CaseError, case_apply, case_lock, record_event
 from legion.cases.states import FINAL_STATES, CaseState
 from legion.crypto import blind_index
-from legion.identity.model import Person, Score, compare, index_keys, person
+from legion.identity.model import Person, Score, compare, index_keys, parameters, person
 from legion.identity.models import (
     ApplicantFeatures,
     DuplicateCandidate,
@@ -53,6 +53,20 @@ SCREENED_STATES = [s for s in CaseState if s not in FINAL_STATES and s != CaseSt
 def passport_key(value: str) -> str:
     """Blind index of a normalised passport number (or a fragment of it)."""
     return blind_index(f"identity-passport:{value}")
+
+
+def passport_keyer() -> Callable[[str], str]:
+    """passport_key with the key read once: for loops over many applicants."""
+    import hashlib
+    import hmac
+
+    secret = settings.LEGION_BLIND_INDEX_KEY.encode()
+
+    def key(value: str) -> str:
+        digest = hmac.new(secret, f"identity-passport:{value}".encode(), hashlib.sha256)
+        return digest.hexdigest()[:40]
+
+    return key
 
 
 # --- People as the matcher sees them ------------------------------------------------
@@ -122,14 +136,39 @@ def _valid_date(value: str) -> bool:
     return True
 
 
+_population_cache: dict[str, tuple[float, int]] = {}
+POPULATION_CACHE_SECONDS = 300
+
+
+def applicant_population() -> int:
+    """How many applicants intake compares against (cached for a few minutes: the
+    prior only needs the order of magnitude)."""
+    import time
+
+    now = time.monotonic()
+    cached = _population_cache.get("n")
+    if cached and now - cached[0] < POPULATION_CACHE_SECONDS:
+        return cached[1]
+    count = ApplicantFeatures.objects.count()
+    _population_cache["n"] = (now, count)
+    return count
+
+
+def duplicate_prior() -> float:
+    """The model's prior for a pair at today's number of applicants (as batch uses)."""
+    return parameters().prior_for(applicant_population())
+
+
 def best_score(ours: list[Person], theirs: list[Person], *, prior: float | None = None) -> Score:
     return max((compare(a, b, prior=prior) for a in ours for b in theirs), key=lambda s: s.weight)
 
 
-def _keys(people: Iterable[Person], *, name_only: bool) -> set[str]:
+def _keys(
+    people: Iterable[Person], *, name_only: bool, keyer: Callable[[str], str] | None = None
+) -> set[str]:
     keys: set[str] = set()
     for p in people:
-        keys |= index_keys(p, passport_key=passport_key, name_only=name_only)
+        keys |= index_keys(p, passport_key=keyer or passport_key, name_only=name_only)
     return keys
 
 
@@ -220,11 +259,12 @@ def _open_duplicates(
     ):
         known.update(pair)
     created = []
+    prior = duplicate_prior()
     for features in stored:
         other = features.applicant.case
         if other.pk == case.pk or other.pk in known or other.state == CaseState.DRAFT:
             continue
-        score = best_score(ours, _stored_people(features, features.applicant))
+        score = best_score(ours, _stored_people(features, features.applicant), prior=prior)
         if score.probability >= DUPLICATE_THRESHOLD:
             created.append(
                 DuplicateCandidate(
@@ -676,7 +716,11 @@ def applicants_dedupe(
         earlier, later = sorted(
             (cases[first], cases[second]), key=lambda c: (c.submitted_at or c.created_at, c.pk)
         )
-        score = best_score(applicant_people(later.applicant), applicant_people(earlier.applicant))
+        score = best_score(
+            applicant_people(later.applicant),
+            applicant_people(earlier.applicant),
+            prior=parameters().prior_for(len(rows)),
+        )
         opened.append(
             DuplicateCandidate(
                 case=later,
@@ -692,9 +736,9 @@ def applicants_dedupe(
 def applicants_index_missing(*, batch_size: int = 5000, progress: Any = None) -> int:
     """Index every submitted applicant that has no matching features yet (cases loaded
     in bulk, or submitted before identity screening existed); returns how many.
-    Writes features and keys in batches through the bulk insert path (COPY on
-    PostgreSQL); screening is not run: use dedupe-applicants for that."""
-    from legion.demo.bulk import _insert
+    Writes features and keys in batches (COPY on PostgreSQL); screening is not run:
+    use dedupe-applicants for that."""
+    from django.db import connection
 
     pending = (
         Applicant.objects.filter(identity_features__isnull=True)
@@ -703,38 +747,32 @@ def applicants_index_missing(*, batch_size: int = 5000, progress: Any = None) ->
     )
     done = 0
     now = timezone.now()
-    next_key = (IdentityKey.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    keyer = passport_keyer()
     while True:
         applicants = list(pending[:batch_size])
         if not applicants:
-            _reset_sequences(IdentityKey)
             return done
-        feature_rows, key_rows = [], []
+        features, keys = [], []
         for applicant in applicants:
             people = applicant_people(applicant)
-            feature_rows.append(
-                {"applicant_id": applicant.pk, "variants": [p.to_json() for p in people]}
-            )
-            for key in _keys(people, name_only=True):
-                key_rows.append(
-                    {"id": next_key, "key": key, "applicant_id": applicant.pk, "entry_id": None}
+            features.append(
+                ApplicantFeatures(
+                    applicant=applicant, variants=[p.to_json() for p in people], updated_at=now
                 )
-                next_key += 1
+            )
+            keys.extend((key, applicant.pk) for key in _keys(people, name_only=True, keyer=keyer))
         with transaction.atomic():
-            _insert(ApplicantFeatures, feature_rows, now)
-            _insert(IdentityKey, key_rows, now)
+            ApplicantFeatures.objects.bulk_create(features, batch_size=1000)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    copy_sql = "COPY identity_identitykey (key, applicant_id) FROM STDIN"
+                    with cursor.cursor.copy(copy_sql) as copy:
+                        for row in keys:
+                            copy.write_row(row)
+            else:
+                IdentityKey.objects.bulk_create(
+                    (IdentityKey(key=k, applicant_id=a) for k, a in keys), batch_size=2000
+                )
         done += len(applicants)
         if progress:
             progress(done)
-
-
-def _reset_sequences(*models: type) -> None:
-    """After rows were written with explicit ids, let the database hand out the next."""
-    from django.core.management.color import no_style
-    from django.db import connection
-
-    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
-    if statements:
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)

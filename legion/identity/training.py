@@ -1,6 +1,6 @@
 """Estimating the model's m and u probabilities and calibrating its prior.
 
-    .venv/bin/python -m legion.identity.training [--people 40000] [--seed 1]
+    .venv/bin/python -m legion.identity.training [--people 20000] [--seed 1]
 
 m (how often a true pair reaches each level) is counted over the labelled pairs of a
 synthetic training set; u (how often two different people do) over random pairs of
@@ -142,12 +142,12 @@ def estimate(data: LabelledSet, *, random_pairs: int = 400_000, seed: int = 0) -
         name: {key: u[name][key] * (m[name][key] / u[name][key]) ** slope for key in m[name]}
         for name in m
     }
-    return Parameters(prior=1.0 / (1.0 + 2.0**-intercept), m=scaled_m, u=u)
+    return Parameters(prior=1.0 / (1.0 + 2.0**-intercept), m=scaled_m, u=u, population=len(records))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", type=int, default=40_000)
+    parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     data = people(args.people, seed=args.seed)

@@ -186,3 +186,18 @@ def test_submission_indexes_keys_without_the_passport_number(warsaw, risk_notice
     keys = list(IdentityKey.objects.filter(applicant=case.applicant).values_list("key", flat=True))
     assert any(k.startswith("passport:") for k in keys)
     assert not any("FA1234567" in k or "1234567" in k for k in keys)
+
+
+def test_cases_loaded_in_bulk_are_indexed_and_then_found_at_intake(warsaw, berlin, risk_notice):
+    from legion.identity.services import applicants_index_missing
+    from legion.testing.factories import set_state
+
+    loaded = set_state(
+        f.CaseFactory(mission=warsaw, **{f"applicant__{k}": v for k, v in SERHIY.items()}),
+        S.IN_REVIEW,
+    )
+    assert applicants_index_missing() == 1
+    assert applicants_index_missing() == 0
+    newer = submit(berlin, **SERHIY)
+    item = DuplicateCandidate.objects.get()
+    assert (item.case, item.other_case) == (newer, loaded)
