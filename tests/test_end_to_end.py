@@ -34,7 +34,7 @@ def shot(page, name):
 
 
 @pytest.fixture
-def madrid(spanish_legion):
+def madrid(spanish_legion):  # noqa: F811 (the imported fixture)
     """The mission of the portal's browser tests, with its staff and interview times."""
     mission = spanish_legion
     mission.default_assembly_point = ASSEMBLY_POINT
