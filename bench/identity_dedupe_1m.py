@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -90,16 +89,34 @@ def make_set(records: int) -> tuple[Path, Path]:
     return path, truth
 
 
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(x for x in status.splitlines() if x.startswith("VmRSS")).split()[1])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
 def timed_child(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (GB) of one child process."""
+    """Wall seconds and peak resident memory (GB) of a child process and its own
+    children together (the normalisation workers), sampled every 0.2 s."""
     started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, _tree_rss_kb(child.pid))
+        time.sleep(0.2)
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if peak_kb <= before:
-        peak_kb = before  # ru_maxrss is the largest child so far
-    return seconds, peak_kb / 1024 / 1024
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, command)
+    return seconds, peak / 1024 / 1024
 
 
 def quality(links: Path, truth: Path) -> tuple[float, float, int]:
