@@ -241,6 +241,10 @@ MEDIA_ROOT = Path(os.environ.get("LEGION_MEDIA_ROOT", VAR_DIR / "media"))
 
 # Uploaded documents: limits the portal and the workspace enforce.
 LEGION_MAX_UPLOAD_BYTES = envint("LEGION_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
+# Applicants (portal): how long an e-mailed one-time link or code works, and after how
+# long without activity an applicant's session ends.
+LEGION_ACCESS_TOKEN_SECONDS = envint("LEGION_ACCESS_TOKEN_SECONDS", str(24 * 3600))
+LEGION_APPLICANT_IDLE_SECONDS = envint("LEGION_APPLICANT_IDLE_SECONDS", str(30 * 60))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -57,7 +57,7 @@ class AccessGrant:
 
 
 def token_lifetime() -> timedelta:
-    return timedelta(seconds=getattr(settings, "LEGION_ACCESS_TOKEN_SECONDS", 24 * 3600))
+    return timedelta(seconds=settings.LEGION_ACCESS_TOKEN_SECONDS)
 
 
 def _hash(value: str) -> str:

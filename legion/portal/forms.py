@@ -95,10 +95,11 @@ class MissionForm(ServiceForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mission"].choices = [
-            (m.code, f"{m.name} – {m.country.name}")
-            for m in Mission.objects.filter(is_active=True).order_by("country", "city")
-        ]
+        missions = Mission.objects.filter(is_active=True)
+        self.fields["mission"].choices = sorted(
+            ((m.code, m.name if m.city in m.name else f"{m.name} ({m.city})") for m in missions),
+            key=lambda choice: choice[1],
+        )
         self.fields["mission"].error_messages["invalid_choice"] = self.fields[
             "mission"
         ].error_messages["required"]

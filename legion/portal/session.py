@@ -21,7 +21,7 @@ SESSION_SEEN = "portal_seen"
 
 
 def idle_seconds() -> int:
-    return getattr(settings, "LEGION_APPLICANT_IDLE_SECONDS", 30 * 60)
+    return settings.LEGION_APPLICANT_IDLE_SECONDS
 
 
 def applicant_sign_in(request: HttpRequest, case: Case) -> None:
