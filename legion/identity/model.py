@@ -493,6 +493,9 @@ COMPARISONS = (
 # --- Weights and scores -----------------------------------------------------------------
 
 
+MIN_POPULATION = 1000
+
+
 @dataclass(frozen=True)
 class Parameters:
     """m and u per comparison level, and the prior probability that a candidate pair
@@ -515,11 +518,15 @@ class Parameters:
 
     def prior_for(self, population: int) -> float:
         """The prior for a candidate pair among `population` records (the records any
-        one record is compared with): the calibrated prior up to the training
-        population, then inversely proportional to it. Intake and batch both use it."""
-        if not self.population or population <= self.population:
+        one record is compared with). Coincidental candidates (same common name and
+        birth year, different people) grow in proportion to the population, so the
+        calibrated prior is scaled by training population / population, both ways.
+        Below MIN_POPULATION records the coincidence rates were never observed, so
+        the scaling stops there. Intake and batch both use it."""
+        if not self.population:
             return self.prior
-        return self.prior * self.population / population
+        scaled = self.prior * self.population / max(population, MIN_POPULATION)
+        return min(scaled, 0.5)
 
     def to_json(self) -> dict[str, Any]:
         return {"prior": self.prior, "m": self.m, "u": self.u, "population": self.population}
