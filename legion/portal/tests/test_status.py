@@ -267,3 +267,29 @@ def test_booking_without_choosing_a_time_is_refused(client, reviewed):
     assert response.status_code == 400
     assert '<a href="#id_slot_0">Select an interview time.</a>' in page
     assert not Interview.objects.exists()
+
+
+def test_status_page_gives_the_missions_typical_wait_from_real_cases(client, reviewed):
+    from legion.cases.models import CaseEvent
+
+    submitted = set_state(reviewed, CaseState.SUBMITTED)
+    now = timezone.now()
+    for _ in range(5):
+        other = f.CaseFactory(mission=submitted.mission)
+        for days_ago, to_state in ((10, "submitted"), (7, "in_review")):
+            event = CaseEvent.objects.create(
+                case=other, kind="transition", action="x", to_state=to_state,
+                from_state="draft" if to_state == "submitted" else "submitted", actor_label="t",
+            )  # fmt: skip
+            CaseEvent.objects.filter(pk=event.pk).update(
+                created_at=now - dt.timedelta(days=days_ago)
+            )
+    page = text(client.get("/my-application/"))
+    assert "this step usually takes about 3 days" in page
+    client.cookies["django_language"] = "uk"
+    assert "3 дні" in text(client.get("/my-application/"))
+
+
+def test_no_typical_wait_is_claimed_from_too_few_cases(client, reviewed):
+    set_state(reviewed, CaseState.SUBMITTED)
+    assert "usually takes" not in text(client.get("/my-application/"))

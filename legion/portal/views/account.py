@@ -94,6 +94,30 @@ def _can_book(case: Case, actor: Actor) -> bool:
     )
 
 
+# The step of the mission's waiting times that a case in this state is waiting for.
+WAITING_FOR = {
+    CaseState.SUBMITTED: (CaseState.SUBMITTED, CaseState.IN_REVIEW),
+    CaseState.IN_REVIEW: (CaseState.IN_REVIEW, CaseState.INTERVIEW_SCHEDULED),
+    CaseState.ON_HOLD: (CaseState.IN_REVIEW, CaseState.INTERVIEW_SCHEDULED),
+    CaseState.VISA_PENDING: (CaseState.VISA_PENDING, CaseState.VISA_ISSUED),
+    CaseState.VISA_ISSUED: (CaseState.VISA_ISSUED, CaseState.INSTRUCTIONS_ISSUED),
+}
+
+
+def typical_wait(case: Case) -> str:
+    """How long the step the case waits for usually takes at its mission, in words;
+    empty when there are too few recent cases to say."""
+    from legion.reports.services import humanise_duration, waiting_times
+
+    step = WAITING_FOR.get(case.state)
+    if step is None:
+        return ""
+    for wait in waiting_times(mission_id=case.mission_id):
+        if (wait.from_state, wait.to_state) == step and wait.median is not None:
+            return humanise_duration(wait.median)
+    return ""
+
+
 @applicant_required
 def status(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
     """Where the application stands, in plain words, and what happens next."""
@@ -120,6 +144,7 @@ def status(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
             "has_instructions": _issued_instructions(case) is not None,
             "is_closed": case.state in FINAL_STATES,
             "eligibility": eligibility,
+            "typical_wait": typical_wait(case),
         },
     )
 
