@@ -288,6 +288,27 @@ def report(name: str, results, truth) -> list[str]:
     return lines
 
 
+BINS = ((0.01, 0.1), (0.1, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 0.99), (0.99, 1.01))
+
+
+def calibration(name: str, scored, truth) -> list[str]:
+    """Reliability of match-people's score: mean predicted probability against the
+    observed share of true pairs, per score band (pairs below 0.01 are not written)."""
+    lines = [
+        f"\nCalibration of match-people's score on {name}:\n",
+        "| score band | pairs | mean score | observed true share |",
+        "|---|---|---|---|",
+    ]
+    for low, high in BINS:
+        band = [(pair, s) for pair, s in scored if low <= s < high]
+        if not band:
+            continue
+        mean = sum(s for _, s in band) / len(band)
+        observed = sum(pair in truth for pair, _ in band) / len(band)
+        lines.append(f"| {low:g}–{min(high, 1):g} | {len(band)} | {mean:.3f} | {observed:.3f} |")
+    return lines
+
+
 def main() -> None:
     import django
 
@@ -298,9 +319,13 @@ def main() -> None:
     lines = []
     with tempfile.TemporaryDirectory() as workdir:
         if args.set in ("febrl4", "both"):
-            lines += report("FEBRL4", *febrl4(Path(workdir)))
+            results, truth = febrl4(Path(workdir))
+            lines += report("FEBRL4", results, truth)
+            lines += calibration("FEBRL4", results["match-people"][0], truth)
         if args.set in ("multiscript", "both"):
-            lines += report("Multi-script set (seed 2024)", *multiscript(Path(workdir)))
+            results, truth = multiscript(Path(workdir))
+            lines += report("Multi-script set (seed 2024)", results, truth)
+            lines += calibration("the multi-script set", results["match-people"][0], truth)
     print("\n".join(lines))
 
 
