@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from legion.advisories.services import case_acknowledge_advisories
 from legion.api.tokens import api_token_create
 from legion.cases.models import Case, CaseEvent, Document
+from legion.identity.models import DuplicateCandidate, WatchlistEntry, WatchlistHit
 from legion.interviews.models import InterviewSlot
 from legion.portal.tests.conftest import sign_in
 from legion.testing import factories as f
@@ -39,6 +40,7 @@ SIGN_IN = "sign-in step"  # staff authentication pages; no case data
 STAFF = "staff page without an object"  # scoped lists and aggregates
 CASE = "one case"  # <reference> (and its documents): 404 outside scope
 MISSION = "one mission"  # <mission>: 404 for staff of other missions
+REVIEW = "HQ security review"  # duplicate and watch-list items: HQ security only, else 404
 ADMIN = "configuration (admin)"  # superusers only; no personal models registered
 API = "API operation"  # checked through the OpenAPI document below
 
@@ -107,6 +109,10 @@ ROUTES = {
     "workspace:visa": CASE,
     "workspace:instructions": CASE,
     "workspace:instructions_pdf": CASE,
+    "security:queue": REVIEW,
+    "security:duplicate": REVIEW,
+    "security:hit": REVIEW,
+    "security:decide": REVIEW,
 }
 
 API_OPERATIONS = {
@@ -173,6 +179,13 @@ PERSONAL_B = {
 }
 
 
+PERSONAL_REVIEW = {
+    "given_name": "Cuthbert",
+    "surname": "Wolstenholme",
+    "passport_number": "GBW4410027",
+}
+
+
 def personal_values(values: dict) -> list[bytes]:
     return [v.encode() for v in values.values()]
 
@@ -183,6 +196,8 @@ class World:
     case_b: Case  # Ottawa, submitted
     document_a: Document
     slot_a: InterviewSlot
+    duplicate: DuplicateCandidate  # between two other cases, so case A stays out of HQ's scope
+    hit: WatchlistHit
     london_staff: dict
     foreign_staff: dict  # Ottawa's staff and HQ: nothing of London's case is theirs
     analyst: object
@@ -209,11 +224,24 @@ def world(london, ottawa, officer, attache, consul, security, analyst, admin_use
     }
     admin_user.is_staff = admin_user.is_superuser = True
     admin_user.save()
+    under_review = [
+        f.CaseFactory(mission=mission, **_applicant(PERSONAL_REVIEW))
+        for mission in (london, ottawa)
+    ]
+    duplicate = DuplicateCandidate.objects.create(
+        case=under_review[0], other_case=under_review[1], score=0.97
+    )
+    entry = WatchlistEntry.objects.create(
+        source="test", entity_id="x1", caption="Someone Listed", properties={"name": ["x"]}
+    )
+    hit = WatchlistHit.objects.create(case=under_review[1], entry=entry, score=0.9)
     return World(
         case_a=Case.objects.get(pk=case_a.pk),
         case_b=Case.objects.get(pk=case_b.pk),
         document_a=case_a.documents.first(),
         slot_a=InterviewSlot.objects.filter(mission=london).first(),
+        duplicate=duplicate,
+        hit=hit,
         london_staff={"officer": officer, "attache": attache, "consul": consul},
         foreign_staff={
             "ottawa officer": _outsider(ottawa),
@@ -256,7 +284,12 @@ def url_for(route: Route, world: World) -> str:
         "slug": "personal",
         "token": "not-a-real-token",
         "app_label": "missions",
+        "pk": world.duplicate.pk,
     }
+    if route.name == "security:hit":
+        values["pk"] = world.hit.pk
+    if route.name == "security:decide":
+        values["kind"] = "duplicate"
     return reverse(route.name, kwargs={k: values[k] for k in route.kwargs})
 
 
@@ -322,6 +355,28 @@ def test_staff_of_another_mission_get_404_for_every_case_and_mission_route(world
         Case.objects.get(pk=world.case_a.pk).state,
         CaseEvent.objects.filter(case=world.case_a).count(),
     ) == before
+
+
+def test_review_items_are_for_hq_security_only(world):
+    routes = [r for r in project_routes() if kind_of(r) == REVIEW]
+    assert len(routes) >= 4
+    secret = personal_values(PERSONAL_REVIEW)
+    security = staff_client(world.foreign_staff["hq security"])
+    others = {
+        **world.london_staff,
+        **{who: u for who, u in world.foreign_staff.items() if who != "hq security"},
+    }
+    for route in routes:
+        url = url_for(route, world)
+        method = "post" if route.name == "security:decide" else "get"
+        if method == "get":
+            assert security.get(url).status_code == 200, f"HQ security GET {url}"
+        for who, user in others.items():
+            response = getattr(staff_client(user), method)(url, {"decision": "confirm"})
+            assert response.status_code == 404, f"{who} {method.upper()} {url}"
+            assert_private(response, secret, f"{who} {method.upper()} {url}")
+    world.duplicate.refresh_from_db()
+    assert world.duplicate.status == "open"
 
 
 def test_api_gives_staff_of_another_mission_404_for_every_case_operation(world, client):
