@@ -2,14 +2,19 @@
 
 import re
 import secrets
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from legion.cases.intake import draft_start
 from legion.cases.models import Case
 from legion.portal.models import ApplicationStart
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+# A repeated form is a double click or a resubmission, seconds or minutes later. After
+# this long a key opens nothing: it must not become a lasting way into someone's draft.
+KEY_LIFETIME = timedelta(minutes=15)
 
 
 def new_start_key() -> str:
@@ -28,7 +33,9 @@ def application_start(*, key: str, mission_code: str, language: str) -> Case:
         key = new_start_key()
     existing = ApplicationStart.objects.filter(key=key).select_related("case").first()
     if existing is not None:
-        return existing.case
+        if existing.created_at >= timezone.now() - KEY_LIFETIME:
+            return existing.case
+        key = new_start_key()
     try:
         with transaction.atomic():
             case = draft_start(mission_code=mission_code, language=language)

@@ -181,3 +181,16 @@ def test_applicant_signed_in_to_one_case_cannot_remove_anothers_documents(client
     response = client.post("/apply/documents/remove/", {"document": theirs.pk})
     assert response.status_code == 404
     assert Document.objects.filter(pk=theirs.pk).exists()
+
+
+def test_an_old_start_form_opens_a_new_draft_not_someone_elses(client, ready):
+    import datetime as dt
+
+    from django.test import Client
+    from django.utils import timezone
+
+    key = start_application(client)
+    ApplicationStart.objects.update(created_at=timezone.now() - dt.timedelta(hours=1))
+    post_ok(Client(), "/apply/where/", {"mission": "lon", "start_key": key})
+    assert Case.objects.count() == 2
+    assert ApplicationStart.objects.count() == 2
