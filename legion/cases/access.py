@@ -8,6 +8,7 @@ e-mail never reveals whether a case with that reference and address exists.
 """
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,6 +25,8 @@ from legion.cases.models import REFERENCE_ALPHABET, AccessToken, Case
 from legion.cases.selectors import cases_visible_to
 from legion.cases.services import CaseError
 from legion.missions.actors import Actor
+
+logger = logging.getLogger(__name__)
 
 CODE_LENGTH = 8
 # Wrong codes tolerated per reference before code entry pauses (the link still works).
@@ -203,6 +206,18 @@ def access_email_send(*, case: Case, purpose: str) -> AccessGrant:
     return grant
 
 
+def access_email_try(*, case: Case, purpose: str) -> bool:
+    """access_email_send() for callers that must not fail with the mail server: after a
+    submission has been committed, or on the page that must not reveal whether a case
+    exists. Returns whether the e-mail went out; failures are logged."""
+    try:
+        access_email_send(case=case, purpose=purpose)
+    except Exception:
+        logger.exception("Access e-mail (%s) for case %s could not be sent", purpose, case.pk)
+        return False
+    return True
+
+
 def _requests_key(reference: str) -> str:
     return "legion:access:requests:" + hashlib.sha256(reference.encode()).hexdigest()
 
@@ -234,4 +249,4 @@ def access_request(*, reference: str, email: str) -> None:
     cache.add(key, 0, 3600)
     if cache.incr(key) > MAX_REQUESTS_PER_HOUR:
         return
-    transaction.on_commit(lambda: access_email_send(case=case, purpose="return"))
+    transaction.on_commit(lambda: access_email_try(case=case, purpose="return"))

@@ -612,7 +612,7 @@ def draft_submit(*, reference: str, actor: Actor) -> Case:
     Sending twice (a double click, the back button) is refused with code "not_draft";
     the case is sent once.
     """
-    from legion.cases.access import access_email_send
+    from legion.cases.access import access_email_try
 
     with transaction.atomic():
         case = _lock_draft(reference, actor)
@@ -620,5 +620,7 @@ def draft_submit(*, reference: str, actor: Actor) -> Case:
         if missing:
             raise IntakeInvalid(missing)
         case = case_submit(reference=reference, actor=actor)
-        transaction.on_commit(lambda: access_email_send(case=case, purpose="submitted"))
+        # The application is sent even if the mail server is down: the applicant sees the
+        # reference on the next page and can ask for a new link later.
+        transaction.on_commit(lambda: access_email_try(case=case, purpose="submitted"))
     return case

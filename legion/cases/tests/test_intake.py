@@ -333,3 +333,19 @@ def test_complete_draft_is_sent_once_with_an_access_email(
     assert draft.reference in message.body
     token = message.body.split("/return/link/")[1].split("/")[0]
     assert access_redeem_link(token=token) == case
+
+
+def test_application_is_sent_even_when_the_mail_server_is_down(
+    draft, monkeypatch, django_capture_on_commit_callbacks
+):
+    import legion.cases.access
+
+    def mail_server_down(**kwargs):
+        raise ConnectionRefusedError("SMTP down")
+
+    monkeypatch.setattr(legion.cases.access, "access_email_send", mail_server_down)
+    complete(draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = draft_submit(reference=draft.reference, actor=me(draft))
+    assert Case.objects.get(pk=case.pk).state == CaseState.SUBMITTED
+    assert mail.outbox == []
