@@ -293,3 +293,31 @@ def test_status_page_gives_the_missions_typical_wait_from_real_cases(client, rev
 def test_no_typical_wait_is_claimed_from_too_few_cases(client, reviewed):
     set_state(reviewed, CaseState.SUBMITTED)
     assert "usually takes" not in text(client.get("/my-application/"))
+
+
+def test_many_interview_times_are_chosen_day_first(client, reviewed):
+    start = (timezone.now() + dt.timedelta(days=3)).replace(hour=1, minute=0, second=0)
+    slots = [
+        f.SlotFactory(mission=reviewed.mission, starts_at=start + dt.timedelta(days=d, hours=h))
+        for d in range(3)
+        for h in range(4)
+    ]
+    days_page = text(client.get("/my-application/interview/"))
+    assert "Which day suits you for your interview?" in days_page
+    assert days_page.count('name="day"') == 3 and "4 free times" in days_page
+    day = slots[4].starts_at.astimezone(dt.timezone(dt.timedelta(hours=9))).date().isoformat()
+    times_page = text(client.get(f"/my-application/interview/?day={day}"))
+    assert times_page.count('name="slot"') == 4
+    response = client.post(
+        "/my-application/interview/", {"day": day, "slot": slots[5].pk, "language": "en"}
+    )
+    assert response.status_code == 302
+    assert Interview.objects.get().slot == slots[5]
+
+
+def test_a_day_without_free_times_is_refused(client, reviewed):
+    for d in range(2):
+        f.SlotFactory(mission=reviewed.mission, starts_at=timezone.now() + dt.timedelta(days=d + 2))
+    response = client.get("/my-application/interview/?day=2001-01-01")
+    assert response.status_code == 400
+    assert "There are no free times on that day any more." in text(response)

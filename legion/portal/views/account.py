@@ -151,14 +151,19 @@ def status(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
 
 @applicant_required
 def interview_book_view(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
-    """Choose one of the mission's open interview times, shown in the mission's time zone."""
+    """Choose a day, then one of its open interview times, in the mission's time zone.
+
+    Two small questions instead of one long list: a mission may offer hundreds of times."""
     if not _can_book(case, actor):
         return page(
             request,
             "portal/account/interview_unavailable.html",
             {"case": case, "back_url": reverse("portal:status")},
         )
-    slots = list(open_slots(mission_id=case.mission_id)[:60])
+    slots = list(open_slots(mission_id=case.mission_id)[:500])
+    days: dict[str, list] = {}
+    for slot in slots:
+        days.setdefault(slot.starts_at.astimezone(_zone(case)).date().isoformat(), []).append(slot)
     languages = case.mission.interview_languages or ["en"]
     spoken = [i.get("code") for i in case.applicant.languages or []]
     preferred = next((c for c in spoken if c in languages), languages[0])
@@ -181,20 +186,29 @@ def interview_book_view(request: HttpRequest, *, case: Case, actor: Actor) -> Ht
         else:
             messages.success(request, _("Your interview is booked."))
             return redirect("portal:status")
-    days: dict = {}
-    for slot in slots:
-        days.setdefault(slot.starts_at.astimezone(_zone(case)).date(), []).append(slot)
-    return page(
-        request,
-        "portal/account/interview_book.html",
-        {
-            "case": case,
-            "form": form,
-            "days": sorted(days.items()),
-            "mission_tz": case.mission.timezone,
-            "back_url": reverse("portal:status"),
-        },
-    )
+    chosen = request.POST.get("day") or request.GET.get("day") or ""
+    if len(days) == 1:
+        chosen = next(iter(days))
+    context = {
+        "case": case,
+        "mission_tz": case.mission.timezone,
+        "back_url": reverse("portal:status"),
+    }
+    if chosen not in days:
+        context["days"] = [(day, found[0].starts_at, len(found)) for day, found in days.items()]
+        if form.is_bound and form.errors:
+            context["day_error"] = next(iter(form.errors.values()))[0]
+        elif chosen:
+            context["day_error"] = _(
+                "There are no free times on that day any more. Choose another day."
+            )
+        context["has_errors"] = "day_error" in context
+        status = 400 if context["has_errors"] else 200
+        return page(request, "portal/account/interview_day.html", context, status=status)
+    if len(days) > 1:
+        context["back_url"] = reverse("portal:interview_book")
+    context |= {"form": form, "day": chosen, "slots": days[chosen]}
+    return page(request, "portal/account/interview_book.html", context)
 
 
 def _zone(case: Case):
