@@ -20,12 +20,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from legion.cases.models import Case, CaseEvent, Document
+from legion.cases.notifications import applicant_email_send, enqueue_on_commit
 from legion.cases.pdf_inspection import PdfProblem, pdf_problem
 from legion.cases.services import CaseError, TransitionRefused, case_lock, record_event
 from legion.cases.states import CaseState
@@ -359,7 +360,26 @@ def document_reject(*, reference: str, document_id: int, actor: Actor, reason: s
         document.reviewed_at = timezone.now()
         document.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
         _record_review(document, actor, "reject_document", reason)
+        from legion.cases.tasks import send_document_rejected
+
+        enqueue_on_commit(send_document_rejected, document.pk)
     return document
+
+
+def document_rejection_email_send(*, document_id: int) -> int:
+    """Tell the applicant which document was refused and why, so they upload a new one."""
+    document = Document.objects.select_related("case__applicant", "case__mission").get(
+        pk=document_id
+    )
+    if document.status != Document.Status.REJECTED:
+        return 0  # verified again in the meantime: nothing to ask for
+    with translation.override(document.case.language):
+        kind = str(document.get_kind_display())
+    return applicant_email_send(
+        case=document.case,
+        template="cases/email/document_rejected",
+        context={"kind": kind, "reason": document.rejection_reason},
+    )
 
 
 def case_documents_verify(*, reference: str, actor: Actor) -> int:

@@ -160,3 +160,17 @@ def test_uploaded_jpeg_is_previewed_as_an_image(client_of, officer, case):
     response = client_of(officer).get(file_url(case, document))
     assert response["Content-Type"] == "image/jpeg"
     assert b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"
+
+
+def test_rejected_document_is_e_mailed_to_the_applicant_in_their_language(
+    client_of, officer, case, mailoutbox, django_capture_on_commit_callbacks
+):
+    steps.in_review(case, officer)
+    type(case).objects.filter(pk=case.pk).update(language="es")
+    with django_capture_on_commit_callbacks(execute=True):
+        review(client_of(officer), case, doc(case, "passport"), "reject", reason="Escaneo cortado")
+    [message] = mailoutbox
+    assert message.to == [case.applicant.email]
+    assert case.reference in message.subject
+    assert "Pasaporte" in message.body and "Escaneo cortado" in message.body
+    assert "suba uno nuevo" in message.body

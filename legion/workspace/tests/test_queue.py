@@ -233,3 +233,16 @@ def test_bulk_cannot_reach_another_missions_cases(client_of, outsider, three, ot
     )
     assert response.context["bulk_results"]["rows"][0]["message"] == "No such case."
     assert Case.objects.get(pk=three[0].pk).state == S.SUBMITTED
+
+
+def test_listing_the_queue_is_audited_without_the_search_text(client_of, officer, three):
+    from legion.audit.models import AuditEntry
+
+    applicant = three[1].applicant
+    applicant.passport_number = "TK7654321"
+    applicant.save()
+    queue(client_of(officer), q="TK7654321")
+    entry = AuditEntry.objects.filter(action="queue.view").latest("pk")
+    assert entry.data["references"] == [three[1].reference]
+    assert entry.data["searched"] is True
+    assert "TK7654321" not in str(entry.data)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_countries import countries
 
+from legion.audit.services import audit_record
 from legion.cases.documents import cases_bulk_verify_documents
 from legion.cases.services import CaseError, case_assign, cases_bulk_transition
 from legion.cases.states import CaseState
@@ -60,6 +61,19 @@ def queue(request: HttpRequest, mission: str) -> HttpResponse:
     filters = QueueFilters.from_query(request.GET)
     page = Paginator(mission_queue(actor=actor, mission=mission_obj, filters=filters), PAGE_SIZE)
     page = page.get_page(request.GET.get("page"))
+    # A queue page shows names: which cases someone listed belongs in the audit log.
+    audit_record(
+        action="queue.view",
+        actor=actor,
+        data={
+            "mission": mission_obj.code,
+            # The search text may be a name or a passport number: it stays out of the log.
+            "filters": {k: v for k, v in filters.as_query().items() if k != "q"},
+            "searched": bool(filters.q),
+            "references": [case.reference for case in page.object_list],
+        },
+        request=request,
+    )
     counts = mission_state_counts(actor=actor, mission=mission_obj)
     tabs = [
         (
