@@ -229,6 +229,7 @@ LANGUAGES = [
     ("en", "English"),
     ("uk", "Українська"),
     ("es", "Español"),
+    ("pl", "Polski"),
 ]
 LOCALE_PATHS = [BASE_DIR / "legion" / "locale"]
 USE_I18N = True
