@@ -230,6 +230,7 @@ LANGUAGES = [
     ("uk", "Українська"),
     ("es", "Español"),
     ("pl", "Polski"),
+    ("ja", "日本語"),
 ]
 LOCALE_PATHS = [BASE_DIR / "legion" / "locale"]
 USE_I18N = True
