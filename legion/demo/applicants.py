@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -60,6 +61,7 @@ STATE_WEIGHTS: dict[str, float] = {
 # Checklist keys of legion.cases.instructions: the applicant reads them in their language.
 EQUIPMENT = [*DEFAULT_EQUIPMENT, "head_torch"]
 DOCUMENTS_TO_BRING = DEFAULT_DOCUMENTS
+PORTAL_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 
 # Branch names by country for military service records; others get a generic label.
 BRANCHES = {
@@ -220,8 +222,9 @@ def story_random(rng: random.Random, target: str) -> Story:
         experience=_experience(rng, nationality),
         case_language=rng.choices(["en", "es", "uk"], weights=[85, 10, 5])[0],
     )
-    if nationality in ("ES", "MX", "CO", "AR", "CL"):
-        story.case_language = "es"
+    # Applicants whose own language the portal speaks use it for the case.
+    if tongue in PORTAL_LANGUAGES:
+        story.case_language = tongue
     if target == S.REFERRED:
         story.experience = []
     elif target == S.REJECTED:
@@ -325,6 +328,7 @@ def personas() -> list[Story]:
             target=S.INTERVIEW_SCHEDULED,
             born=born(44),
             languages=["ja", "en"],
+            case_language="ja",
             interview_language="ja",
             experience=[service("JP", "Japan Ground Self-Defense Force", 1998, 2016, "Iraq 2004")],
         ),
@@ -337,6 +341,7 @@ def personas() -> list[Story]:
             target=S.IN_REVIEW,
             born=born(38),
             languages=["ja", "fr", "en"],
+            case_language="ja",
             experience=[service("FR", "Légion étrangère, 2e REP", 2008, 2018, "Mali 2013")],
         ),
         Story(
@@ -369,6 +374,7 @@ def personas() -> list[Story]:
             target=S.IN_REVIEW,
             born=dt.date(1986, 11, 3),
             languages=["pl", "uk", "en"],
+            case_language="pl",
             passport_number="EA 4471932",
             experience=[service("PL", "Wojska Obrony Terytorialnej", 2016, 2021)],
         ),

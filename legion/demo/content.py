@@ -103,6 +103,20 @@ ADVISORIES: list[AdvisoryContent] = [
                 "normas danesas sobre el servicio militar en el extranjero pueden aplicarse "
                 "igualmente; consúltelas antes de viajar.",
             ),
+            "pl": (
+                "Dania: wstąpienie jest dozwolone",
+                "Premier Danii oświadczyła publicznie, że ochotnicze wstąpienie do walki w "
+                "obronie Ukrainy to wybór, którego każdy Duńczyk może dokonać sam. Według "
+                "naszej wiedzy duńskie prawo nie zabrania wstąpienia. Mogą Cię jednak dotyczyć "
+                "duńskie przepisy o służbie wojskowej za granicą; sprawdź je przed wyjazdem.",
+            ),
+            "ja": (
+                "デンマーク：参加は認められています",
+                "デンマークの首相は、ウクライナのために志願して戦うことは、デンマーク人一人ひ"
+                "とりが自ら決められる選択であると公に述べました。私たちの知る限り、デンマーク"
+                "の法律は参加を禁じていません。ただし、国外での軍務に関するデンマークの規則が"
+                "適用される場合がありますので、渡航前に確認してください。",
+            ),
         },
     ),
     AdvisoryContent(
@@ -129,6 +143,19 @@ ADVISORIES: list[AdvisoryContent] = [
                 "voluntarios en la defensa de Ucrania sin responsabilidad penal en su país, "
                 "y el gobierno expresó su apoyo a quienes vayan a defender la independencia "
                 "de Ucrania y la seguridad común.",
+            ),
+            "pl": (
+                "Łotwa: wstąpienie jest dozwolone",
+                "Parlament Łotwy przegłosował, że jej obywatele mogą ochotniczo służyć w "
+                "obronie Ukrainy bez odpowiedzialności karnej w kraju, a rząd wyraził poparcie "
+                "dla tych, którzy wyjeżdżają bronić niepodległości Ukrainy i wspólnego "
+                "bezpieczeństwa.",
+            ),
+            "ja": (
+                "ラトビア：参加は認められています",
+                "ラトビア議会は、自国民が自国で刑事責任を問われることなく、志願してウクライナ"
+                "の防衛に従事できるとする法改正を可決しました。また政府は、ウクライナの独立と"
+                "共通の安全を守るために赴く人々への支持を表明しました。",
             ),
         },
     ),
@@ -157,6 +184,19 @@ ADVISORIES: list[AdvisoryContent] = [
                 "recomendación de viaje sigue siendo evitar todo viaje a Ucrania. Usted va "
                 "bajo su propio riesgo.",
             ),
+            "pl": (
+                "Kanada: decyzja indywidualna",
+                "Minister spraw zagranicznych Kanady powiedziała, że decyzja o wyjeździe "
+                "należy do każdego indywidualnie. Rząd nie zapowiedział żadnego wsparcia, a "
+                "jego zalecenie dla podróżnych nadal brzmi: unikać wszelkich podróży na "
+                "Ukrainę. Wyjeżdżasz na własne ryzyko.",
+            ),
+            "ja": (
+                "カナダ：個人の判断",
+                "カナダの外務大臣は、行くかどうかは各個人が決めることだと述べました。政府はあ"
+                "なたを支援するとは表明しておらず、ウクライナへの渡航はすべて控えるようにとい"
+                "う渡航勧告も引き続き出ています。渡航は自己責任となります。",
+            ),
         },
     ),
     AdvisoryContent(
@@ -184,6 +224,21 @@ ADVISORIES: list[AdvisoryContent] = [
                 "Ucrania pueden enfrentar consecuencias según la ley australiana. Combatir con "
                 "una fuerza extranjera puede ser delito para los australianos en algunos "
                 "casos. Busque asesoramiento jurídico antes de decidir.",
+            ),
+            "pl": (
+                "Australia: możliwe konsekwencje prawne",
+                "Premier Australii ostrzegł, że Australijczycy, którzy będą walczyć na "
+                "Ukrainie, mogą ponieść konsekwencje na podstawie prawa australijskiego. "
+                "Udział w walkach w obcych siłach zbrojnych może w niektórych okolicznościach "
+                "być dla Australijczyków przestępstwem. Zanim podejmiesz decyzję, zasięgnij "
+                "porady prawnej.",
+            ),
+            "ja": (
+                "オーストラリア：法的責任を問われる可能性があります",
+                "オーストラリアの首相は、ウクライナで戦うオーストラリア人は、オーストラリアの"
+                "法律に基づいて責任を問われる可能性があると警告しました。状況によっては、外国"
+                "の部隊に加わって戦うことがオーストラリア人にとって犯罪となる場合があります。"
+                "決める前に、法律の専門家に相談してください。",
             ),
         },
     ),
@@ -214,6 +269,20 @@ ADVISORIES: list[AdvisoryContent] = [
                 "organizaciones humanitarias. EE. UU. no podrá ayudarle a salir de Ucrania si "
                 "tiene problemas allí.",
             ),
+            "pl": (
+                "Stany Zjednoczone: odradzane",
+                "Rząd USA zaleca swoim obywatelom, aby nie podróżowali na Ukrainę. Zapytany o "
+                "ochotników rzecznik Pentagonu powiedział, że Amerykanie, którzy chcą pomóc "
+                "Ukrainie, powinni robić to za pośrednictwem organizacji humanitarnych. Jeśli "
+                "będziesz mieć kłopoty na Ukrainie, USA nie będą w stanie pomóc Ci jej opuścić.",
+            ),
+            "ja": (
+                "アメリカ合衆国：推奨されていません",
+                "米国政府は、自国民に対しウクライナへ渡航しないよう勧告しています。志願者につ"
+                "いて問われた国防総省の報道官は、ウクライナを支援したい米国人は、人道支援団体"
+                "を通じて支援すべきだと述べました。現地で問題が起きても、米国はあなたのウクラ"
+                "イナからの出国を支援できません。",
+            ),
         },
     ),
     AdvisoryContent(
@@ -243,6 +312,21 @@ ADVISORIES: list[AdvisoryContent] = [
                 "Exteriores dijo que apoyaría a quienes decidieran ir. El jefe de las Fuerzas "
                 "Armadas lo calificó después de ilegal e inútil, y la recomendación oficial es "
                 "no ir. Según lo que haga allí, podría ser procesado a su regreso.",
+            ),
+            "pl": (
+                "Wielka Brytania: sprzeczne stanowiska",
+                "Rząd Wielkiej Brytanii wypowiadał się w tej sprawie niejednoznacznie. "
+                "Minister spraw zagranicznych oświadczyła, że poprze osoby, które zdecydują "
+                "się wyjechać. Szef sił zbrojnych nazwał to później nielegalnym i bezcelowym, "
+                "a oficjalne zalecenie dla podróżnych brzmi: nie jechać. W zależności od tego, "
+                "co będziesz tam robić, po powrocie może Ci grozić postępowanie karne.",
+            ),
+            "ja": (
+                "英国：見解が分かれています",
+                "英国政府の見解は一致していません。外務大臣は、行くことを選んだ人々を支持する"
+                "と述べました。その後、軍のトップは、それは違法で無意味だと述べており、公式の"
+                "渡航勧告も渡航しないよう求めています。現地での行動によっては、帰国後に訴追さ"
+                "れる可能性があります。",
             ),
         },
     ),
@@ -277,6 +361,22 @@ ADVISORIES: list[AdvisoryContent] = [
                 "procesados como delincuentes. Si le capturan, puede que no reciba la "
                 "protección de los Convenios de Ginebra. Piénselo, y hable con su familia, "
                 "antes de presentar la solicitud.",
+            ),
+            "pl": (
+                "Ostrzeżenie: możesz nie otrzymać statusu jeńca wojennego",
+                "Ministerstwo Obrony Rosji ogłosiło, że nie będzie traktować wziętych do "
+                "niewoli zagranicznych ochotników jako kombatantów. Nazywa ich najemnikami, "
+                "twierdzi, że nie przysługuje im status jeńca wojennego i że będą ścigani jak "
+                "przestępcy. Jeśli trafisz do niewoli, możesz nie otrzymać ochrony wynikającej "
+                "z konwencji genewskich. Zastanów się nad tym i porozmawiaj z rodziną, zanim "
+                "złożysz wniosek.",
+            ),
+            "ja": (
+                "リスクに関するお知らせ：捕虜の地位が認められない可能性があります",
+                "ロシア国防省は、捕らえた外国人志願者を戦闘員として扱わないと発表しました。同"
+                "省は彼らを傭兵と呼び、捕虜の地位を得る権利はなく、犯罪者として訴追すると述べ"
+                "ています。捕らえられた場合、ジュネーブ諸条約による保護を受けられない可能性が"
+                "あります。申請する前に、このことをよく考え、ご家族と話し合ってください。",
             ),
         },
     ),

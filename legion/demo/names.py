@@ -38,7 +38,8 @@ MISSION_FOR_NATIONALITY: dict[str, str] = {
     "FR": "par", "ES": "par", "PT": "par",
 }  # fmt: skip
 
-# The applicant's own language (portal language is en/uk/es; this is what they speak).
+# The applicant's own language: what they speak, and their case's language where the
+# portal offers it (settings.LANGUAGES).
 MOTHER_TONGUE: dict[str, str] = {
     "DE": "de", "AT": "de", "CH": "de", "FR": "fr", "BE": "fr", "PL": "pl", "LT": "lt",
     "LV": "lv", "EE": "et", "GE": "ka", "NO": "no", "DK": "da", "SE": "sv", "FI": "fi",

@@ -6,6 +6,7 @@ import itertools
 from collections import Counter
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
@@ -17,6 +18,8 @@ from legion.interviews.models import InterviewSlot
 from legion.missions.models import Membership, Mission, Role
 
 pytestmark = pytest.mark.django_db
+
+PORTAL_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
 def run_demo(*args: str) -> str:
@@ -74,6 +77,10 @@ def test_personas_are_present_on_their_paths(demo_output):
     georgian = Applicant.objects.get(surname="Beridze")
     assert georgian.native_name == "გიორგი ბერიძე"
     assert Applicant.objects.get(surname="Takahashi").native_name == "高橋 健二"
+    # The Japanese applicants read their case, e-mails and instructions in Japanese.
+    assert Case.objects.get(applicant__surname="Takahashi").language == "ja"
+    assert Case.objects.get(applicant__surname="Watanabe").language == "ja"
+    assert Case.objects.get(applicant__surname="Kovalchuk").language == "pl"
     russian = Case.objects.get(applicant__surname="Volkov")
     assert "nationals of Russia" in russian.events.get(action="reject").reason
 
@@ -97,7 +104,7 @@ def test_demo_configures_missions_staff_advisories_rules_and_slots(demo_output):
         "": "warned",  # the prisoner-of-war risk notice, shown to all
     }
     for advisory in Advisory.objects.all():
-        assert set(advisory.texts.values_list("language", flat=True)) == {"en", "uk", "es"}
+        assert set(advisory.texts.values_list("language", flat=True)) == PORTAL_LANGUAGES
         assert advisory.source and advisory.reviewed_on
     assert EligibilityRule.objects.get(code="excluded_nationality").parameters == {
         "countries": ["RU"]
