@@ -138,7 +138,7 @@ def test_interview_and_instructions_pages_render_in_every_language(client, world
     check_page(html, "instructions", language)
 
 
-@pytest.mark.parametrize("language", ["uk", "es"])
+@pytest.mark.parametrize("language", [code for code in LANGUAGES if code != "en"])
 def test_translated_pages_are_not_in_english(client, world, language):
     english = titles_of(client, PUBLIC[:-1], "en")
     translated = titles_of(client, PUBLIC[:-1], language)
@@ -160,7 +160,25 @@ def test_language_follows_the_browser_until_the_applicant_chooses(client, world)
     assert '<html lang="es"' in page
 
 
+@pytest.mark.parametrize(
+    ("accept_language", "language", "heading"),
+    [
+        ("pl-PL,pl;q=0.9,en;q=0.8", "pl", "Złóż wniosek o przyjęcie do Legionu Międzynarodowego"),
+        ("ja-JP,ja;q=0.9,en-US;q=0.8", "ja", "国際部隊への参加を申請する"),
+        ("ja", "ja", "国際部隊への参加を申請する"),
+    ],
+)
+def test_polish_and_japanese_browsers_get_their_language(
+    client, world, accept_language, language, heading
+):
+    page = client.get("/", headers={"accept-language": accept_language}).content.decode()
+    assert f'<html lang="{language}"' in page
+    assert heading in page
+
+
 def test_language_switch_names_each_language_in_itself(client, world):
     page = client.get("/").content.decode()
     assert 'lang="uk" class="language-switch__button">Українська' in page
     assert 'lang="es" class="language-switch__button">español' in page
+    assert 'lang="pl" class="language-switch__button">polski' in page
+    assert 'lang="ja" class="language-switch__button">日本語' in page
