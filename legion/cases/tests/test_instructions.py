@@ -96,6 +96,41 @@ def test_pdf_is_in_the_case_language(issued, tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    ("language", "wanted"),
+    [
+        ("pl", ["Instrukcje podróży", "Punkt zbiórki", "Hełm", "Rozchodzone buty wojskowe"]),
+        ("ja", ["渡航案内", "集合場所", "持参する書類", "ヘルメット", "履き慣らした戦闘靴"]),
+    ],
+)
+def test_pdf_in_polish_and_japanese_uses_fonts_that_have_the_letters(
+    issued, tmp_path, language, wanted
+):
+    """The text is there, and every font that sets it is embedded: a missing glyph would
+    fall back to a box (tofu), which pdftotext cannot read back as these words.
+    Also leaves var/screenshots/instructions-pdf-<language>-1.png to look at."""
+    from django.conf import settings
+
+    Case.objects.filter(pk=issued.case_id).update(language=language)
+    issued.case.language = language
+    path = tmp_path / f"{language}.pdf"
+    path.write_bytes(instructions_pdf(issued))
+    text = pdf_text(path.read_bytes(), tmp_path)
+    assert [word for word in wanted if word not in text] == []
+    fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True)
+    rows = fonts.stdout.splitlines()[2:]
+    assert rows and all(" yes " in row for row in rows)  # every font embedded
+    if language == "ja":
+        assert any("CJK" in row for row in rows), fonts.stdout
+    out = settings.VAR_DIR / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(path),
+         str(out / f"instructions-pdf-{language}")],
+        check=True,
+    )  # fmt: skip
+
+
 def test_pdf_writes_names_in_their_own_script(issued, tmp_path):
     applicant = issued.case.applicant
     applicant.native_name = "山田 太郎"
