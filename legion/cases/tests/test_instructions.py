@@ -108,7 +108,7 @@ def test_pdf_in_polish_and_japanese_uses_fonts_that_have_the_letters(
 ):
     """The text is there, and every font that sets it is embedded: a missing glyph would
     fall back to a box (tofu), which pdftotext cannot read back as these words.
-    Also leaves var/screenshots/instructions-pdf-<language>-1.png to look at."""
+    Also leaves var/screenshots/instructions-<language>-pdf-1.png to look at."""
     from django.conf import settings
 
     Case.objects.filter(pk=issued.case_id).update(language=language)
@@ -126,7 +126,7 @@ def test_pdf_in_polish_and_japanese_uses_fonts_that_have_the_letters(
     out.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(path),
-         str(out / f"instructions-pdf-{language}")],
+         str(out / f"instructions-{language}-pdf")],
         check=True,
     )  # fmt: skip
 
