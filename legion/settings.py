@@ -229,6 +229,7 @@ LANGUAGES = [
     ("en", "English"),
     ("uk", "Українська"),
     ("es", "Español"),
+    ("fr", "Français"),
     ("pl", "Polski"),
     ("ja", "日本語"),
 ]
