@@ -230,6 +230,7 @@ LANGUAGES = [
     ("uk", "Українська"),
     ("es", "Español"),
     ("fr", "Français"),
+    ("de", "Deutsch"),
     ("pl", "Polski"),
     ("ja", "日本語"),
 ]
