@@ -117,6 +117,23 @@ ADVISORIES: list[AdvisoryContent] = [
                 "の法律は参加を禁じていません。ただし、国外での軍務に関するデンマークの規則が"
                 "適用される場合がありますので、渡航前に確認してください。",
             ),
+            "fr": (
+                "Danemark : l'engagement est autorisé",
+                "La Première ministre du Danemark a déclaré publiquement que s'engager comme "
+                "volontaire pour combattre aux côtés de l'Ukraine est un choix que chaque "
+                "Danois peut faire pour lui-même. À notre connaissance, la loi danoise ne vous "
+                "empêche pas de vous engager. Les règles danoises sur le service militaire à "
+                "l'étranger peuvent toutefois s'appliquer à vous ; vérifiez-les avant de "
+                "partir.",
+            ),
+            "de": (
+                "Dänemark: Beitritt erlaubt",
+                "Die Ministerpräsidentin Dänemarks hat öffentlich erklärt, dass jede Dänin und "
+                "jeder Däne selbst entscheiden kann, freiwillig für die Ukraine zu kämpfen. "
+                "Soweit uns bekannt ist, verbietet das dänische Recht den Beitritt nicht. "
+                "Dänische Vorschriften zum Militärdienst im Ausland können trotzdem für Sie "
+                "gelten; prüfen Sie sie vor der Reise.",
+            ),
         },
     ),
     AdvisoryContent(
@@ -157,6 +174,21 @@ ADVISORIES: list[AdvisoryContent] = [
                 "の防衛に従事できるとする法改正を可決しました。また政府は、ウクライナの独立と"
                 "共通の安全を守るために赴く人々への支持を表明しました。",
             ),
+            "fr": (
+                "Lettonie : l'engagement est autorisé",
+                "Le Parlement letton a voté pour permettre à ses citoyens de servir "
+                "volontairement dans la défense de l'Ukraine sans engager leur responsabilité "
+                "pénale en Lettonie, et le gouvernement a exprimé son soutien à ceux qui "
+                "partent défendre l'indépendance de l'Ukraine et la sécurité commune.",
+            ),
+            "de": (
+                "Lettland: Beitritt erlaubt",
+                "Das lettische Parlament hat beschlossen, dass lettische Staatsangehörige "
+                "freiwillig in der Verteidigung der Ukraine dienen dürfen, ohne sich in "
+                "Lettland strafbar zu machen. Die Regierung hat ihre Unterstützung für alle "
+                "ausgesprochen, die die Unabhängigkeit der Ukraine und die gemeinsame "
+                "Sicherheit verteidigen.",
+            ),
         },
     ),
     AdvisoryContent(
@@ -196,6 +228,20 @@ ADVISORIES: list[AdvisoryContent] = [
                 "カナダの外務大臣は、行くかどうかは各個人が決めることだと述べました。政府はあ"
                 "なたを支援するとは表明しておらず、ウクライナへの渡航はすべて控えるようにとい"
                 "う渡航勧告も引き続き出ています。渡航は自己責任となります。",
+            ),
+            "fr": (
+                "Canada : une décision individuelle",
+                "La ministre des Affaires étrangères du Canada a déclaré que partir ou non est "
+                "une décision personnelle. Le gouvernement n'a pas dit qu'il vous soutiendrait, "
+                "et ses conseils aux voyageurs recommandent toujours d'éviter tout voyage en "
+                "Ukraine. Vous partez à vos propres risques.",
+            ),
+            "de": (
+                "Kanada: eine persönliche Entscheidung",
+                "Die kanadische Außenministerin hat erklärt, dass jede Person selbst "
+                "entscheidet, ob sie geht. Die Regierung hat keine Unterstützung zugesagt, und "
+                "ihre Reisehinweise raten weiterhin von allen Reisen in die Ukraine ab. Sie "
+                "reisen auf eigenes Risiko.",
             ),
         },
     ),
@@ -240,6 +286,21 @@ ADVISORIES: list[AdvisoryContent] = [
                 "の部隊に加わって戦うことがオーストラリア人にとって犯罪となる場合があります。"
                 "決める前に、法律の専門家に相談してください。",
             ),
+            "fr": (
+                "Australie : conséquences juridiques possibles",
+                "Le Premier ministre australien a averti que les Australiens qui combattent en "
+                "Ukraine peuvent s'exposer à des conséquences au regard du droit australien. "
+                "Combattre au sein d'une force étrangère peut, dans certains cas, constituer "
+                "une infraction pour un Australien. Consultez un avocat avant de décider.",
+            ),
+            "de": (
+                "Australien: rechtliche Folgen möglich",
+                "Der australische Premierminister hat gewarnt, dass Australierinnen und "
+                "Australier, die in der Ukraine kämpfen, nach australischem Recht belangt "
+                "werden können. Der Kampf in ausländischen Streitkräften kann für Australier "
+                "unter bestimmten Umständen eine Straftat sein. Lassen Sie sich rechtlich "
+                "beraten, bevor Sie sich entscheiden.",
+            ),
         },
     ),
     AdvisoryContent(
@@ -282,6 +343,22 @@ ADVISORIES: list[AdvisoryContent] = [
                 "いて問われた国防総省の報道官は、ウクライナを支援したい米国人は、人道支援団体"
                 "を通じて支援すべきだと述べました。現地で問題が起きても、米国はあなたのウクラ"
                 "イナからの出国を支援できません。",
+            ),
+            "fr": (
+                "États-Unis : déconseillé",
+                "Le gouvernement américain recommande à ses citoyens de ne pas se rendre en "
+                "Ukraine. Interrogé sur les volontaires, le porte-parole du Pentagone a déclaré "
+                "que les Américains qui veulent aider l'Ukraine devraient plutôt passer par des "
+                "organisations humanitaires. Les États-Unis ne pourront pas vous aider à "
+                "quitter l'Ukraine si vous y rencontrez des difficultés.",
+            ),
+            "de": (
+                "Vereinigte Staaten: abgeraten",
+                "Die US-Regierung rät ihren Staatsangehörigen von Reisen in die Ukraine ab. Auf "
+                "Freiwillige angesprochen, sagte der Sprecher des Pentagons, Amerikanerinnen "
+                "und Amerikaner, die der Ukraine helfen wollen, sollten das besser über "
+                "humanitäre Organisationen tun. Die USA können Ihnen nicht helfen, die Ukraine "
+                "zu verlassen, wenn Sie dort in Schwierigkeiten geraten.",
             ),
         },
     ),
@@ -327,6 +404,22 @@ ADVISORIES: list[AdvisoryContent] = [
                 "と述べました。その後、軍のトップは、それは違法で無意味だと述べており、公式の"
                 "渡航勧告も渡航しないよう求めています。現地での行動によっては、帰国後に訴追さ"
                 "れる可能性があります。",
+            ),
+            "fr": (
+                "Royaume-Uni : déclarations contradictoires",
+                "Le gouvernement britannique a tenu deux discours. La ministre des Affaires "
+                "étrangères a dit qu'elle soutiendrait ceux qui choisiraient de partir. Le chef "
+                "d'état-major des armées a ensuite qualifié cela d'illégal et d'inutile, et les "
+                "conseils officiels aux voyageurs recommandent de ne pas partir. Selon ce que "
+                "vous y ferez, vous pourriez être poursuivi à votre retour.",
+            ),
+            "de": (
+                "Vereinigtes Königreich: widersprüchliche Aussagen",
+                "Die britische Regierung hat sich widersprüchlich geäußert. Die Außenministerin "
+                "sagte, sie würde Menschen unterstützen, die sich für die Reise entscheiden. "
+                "Der Chef des Verteidigungsstabs nannte es später illegal und sinnlos, und die "
+                "offiziellen Reisehinweise raten von der Reise ab. Je nachdem, was Sie dort "
+                "tun, könnten Sie nach Ihrer Rückkehr strafrechtlich verfolgt werden.",
             ),
         },
     ),
@@ -377,6 +470,25 @@ ADVISORIES: list[AdvisoryContent] = [
                 "省は彼らを傭兵と呼び、捕虜の地位を得る権利はなく、犯罪者として訴追すると述べ"
                 "ています。捕らえられた場合、ジュネーブ諸条約による保護を受けられない可能性が"
                 "あります。申請する前に、このことをよく考え、ご家族と話し合ってください。",
+            ),
+            "fr": (
+                "Avertissement : le statut de prisonnier de guerre peut vous être refusé",
+                "Le ministère russe de la Défense a annoncé qu'il ne traiterait pas les "
+                "volontaires étrangers capturés comme des combattants. Il les qualifie de "
+                "mercenaires, affirme qu'ils n'ont pas droit au statut de prisonnier de guerre "
+                "et qu'ils seront poursuivis comme des criminels. Si vous êtes capturé, vous "
+                "risquez de ne pas bénéficier de la protection des Conventions de Genève. "
+                "Pensez-y, et parlez-en à votre famille, avant de déposer votre candidature.",
+            ),
+            "de": (
+                "Risikohinweis: Der Kriegsgefangenenstatus kann Ihnen verweigert werden",
+                "Das russische Verteidigungsministerium hat angekündigt, gefangene ausländische "
+                "Freiwillige nicht als Kombattanten zu behandeln. Es bezeichnet sie als "
+                "Söldner, erklärt, sie hätten keinen Anspruch auf den Status als "
+                "Kriegsgefangene, und will sie als Straftäter verfolgen. Wenn Sie gefangen "
+                "genommen werden, erhalten Sie möglicherweise nicht den Schutz der Genfer "
+                "Abkommen. Denken Sie darüber nach und sprechen Sie mit Ihrer Familie, bevor "
+                "Sie sich bewerben.",
             ),
         },
     ),
