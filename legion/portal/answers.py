@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from legion.cases.intake import LANGUAGE_LEVELS
 from legion.cases.languages import language_name
+from legion.cases.localisation import display_name
 from legion.cases.models import Case, Document, ServiceRecord
 from legion.portal.wizard import BY_SECTION
 
@@ -47,7 +48,7 @@ def answer_rows(case: Case) -> list[Row]:
         ),
         Row(
             gettext_lazy("Name"),
-            f"{a.given_name} {a.surname}".strip(),
+            display_name(a.given_name, a.surname),
             _change("name"),
             gettext_lazy("name"),
         ),

@@ -14,6 +14,7 @@ from django.db.models.functions import Lag, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from legion.cases.localisation import format_number
 from legion.cases.models import Case, CaseEvent
 from legion.cases.states import CaseState
 
@@ -37,6 +38,12 @@ class Tally:
     @property
     def shown(self) -> str:
         return f"<{SMALL_COUNT}" if self.suppressed else str(self.value)
+
+    @property
+    def shown_on_page(self) -> str:
+        """`shown` with the page language's separators ("12,345", "12.345"); exports
+        keep the plain `shown`."""
+        return self.shown if self.suppressed else format_number(self.value)
 
 
 def _counts(rows, key_field: str, labels: dict[str, str] | None = None) -> list[Tally]:

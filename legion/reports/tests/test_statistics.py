@@ -93,3 +93,16 @@ def test_too_few_cases_give_no_waiting_time(london):
     _event(case, "submitted", "in_review", start + dt.timedelta(hours=3))
     waits = {(w.from_state, w.to_state): w for w in waiting_times(mission_id=london.pk)}
     assert waits[("submitted", "in_review")].median is None
+
+
+def test_counts_on_the_page_carry_the_languages_separators_but_exports_stay_plain():
+    from django.utils import translation
+
+    from legion.reports.services import Tally
+
+    big, small = Tally("x", "X", 12345), Tally("y", "Y", SMALL_COUNT - 1)
+    with translation.override("de"):
+        assert (big.shown_on_page, big.shown) == ("12.345", "12345")
+        assert small.shown_on_page == small.shown == f"<{SMALL_COUNT}"
+    with translation.override("fr"):
+        assert big.shown_on_page == "12\xa0345"

@@ -1,0 +1,34 @@
+"""Template filters for names, dates and numbers in the reader's language:
+{% load localise %} then {{ applicant|display_name }}, {{ day|weekday_date }},
+{{ total|number }}."""
+
+from typing import Any
+
+from django import template
+
+from legion.cases import localisation
+
+register = template.Library()
+
+
+@register.filter
+def display_name(person: Any) -> str:
+    """The full name of anything with `given_name` and `surname`, in the active
+    language's order."""
+    if not person:
+        return ""
+    return localisation.display_name(
+        getattr(person, "given_name", "") or "", getattr(person, "surname", "") or ""
+    )
+
+
+@register.filter(expects_localtime=True)
+def weekday_date(value: Any) -> str:
+    """Like |date, given the time zone in force ({% timezone %}), then written with its
+    weekday the language's way."""
+    return localisation.weekday_date(value)
+
+
+@register.filter
+def number(value: Any) -> str:
+    return localisation.format_number(value)
