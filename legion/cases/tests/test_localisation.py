@@ -1,7 +1,6 @@
 """Names, dates and numbers the reader's way: the helpers, the e-mails and the PDF."""
 
 import datetime as dt
-import subprocess
 
 import pytest
 from django.core import mail
@@ -12,6 +11,7 @@ from legion.cases.access import access_email_send
 from legion.cases.instructions import instructions_pdf
 from legion.cases.localisation import display_name, format_number, weekday_date
 from legion.cases.models import Case
+from legion.cases.tests.test_instructions import pdf_text
 from legion.workspace.tests import steps
 
 FRIDAY = dt.date(2030, 11, 29)
@@ -92,14 +92,6 @@ def test_emails_greet_the_applicant_by_name_in_the_languages_order(case, languag
     assert greeting in message.body.splitlines()[0]
     if language == "ja":
         assert "Tyler Kowalchuk" not in message.body
-
-
-def pdf_text(data: bytes, tmp_path) -> str:
-    path = tmp_path / "instructions.pdf"
-    path.write_bytes(data)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
 
 
 @pytest.mark.django_db
