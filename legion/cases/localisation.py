@@ -45,6 +45,8 @@ def weekday_date(value: date | datetime | None) -> str:
     if not value:
         return ""
     language = _language(None)
+    if language == "fr" and value.day == 1:
+        return date_format_with(value, r"l 1\e\r F Y")  # "mardi 1er décembre"
     if pattern := WEEKDAY_DATE_FORMATS.get(language):
         return date_format_with(value, pattern)
     weekday = formats.date_format(value, "l")

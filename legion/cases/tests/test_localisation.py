@@ -59,6 +59,11 @@ def test_dates_with_their_weekday_are_written_the_languages_way(language, expect
     assert shown.replace("'", "’") == expected
 
 
+def test_french_writes_the_first_of_the_month_as_premier():
+    with translation.override("fr"):
+        assert weekday_date(dt.date(2026, 12, 1)) == "mardi 1er décembre 2026"
+
+
 @pytest.mark.parametrize(
     ("language", "expected"),
     [("en", "20,000"), ("fr", "20\xa0000"), ("de", "20.000"), ("ja", "20,000")],
