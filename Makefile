@@ -13,8 +13,14 @@ BIN := .venv/bin
 # Message catalogues: the .mo files are committed; rebuilt here only if a .po is newer.
 CATALOGUES := $(wildcard legion/locale/*/LC_MESSAGES/django.po)
 
-setup: .venv/.installed $(CATALOGUES:.po=.mo)
+setup: .venv/.installed $(CATALOGUES:.po=.mo) node_modules/.installed
 	scripts/install-system-packages.sh
+
+# Test-only JavaScript (axe-core for the accessibility tests), pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	scripts/install-system-packages.sh
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 legion/locale/%/LC_MESSAGES/django.mo: legion/locale/%/LC_MESSAGES/django.po
 	msgfmt --check -o $@ $<
