@@ -11,3 +11,8 @@ urlpatterns = [
     path("staff/", include("legion.workspace.urls")),
     path("", include("legion.portal.urls")),
 ]
+
+# Error pages in the portal's style and the visitor's language (legion/portal/views/errors.py).
+handler403 = "legion.portal.views.errors.permission_denied"
+handler404 = "legion.portal.views.errors.page_not_found"
+handler500 = "legion.portal.views.errors.server_error"

@@ -84,6 +84,8 @@ def instructions_context(instructions: TravelInstructions) -> dict[str, Any]:
     case = instructions.case
     visa = VisaDecision.objects.filter(case=case, decision=VisaDecision.Decision.ISSUED).first()
     return {
+        "heading_level": 2,
+        "subheading_level": 3,
         "instructions": instructions,
         "case": case,
         "applicant": case.applicant,
@@ -97,10 +99,15 @@ def instructions_context(instructions: TravelInstructions) -> dict[str, Any]:
     }
 
 
-def instructions_html(instructions: TravelInstructions, *, language: str | None = None) -> str:
-    """The instructions as an HTML fragment in `language` (default: the case's)."""
+def instructions_html(
+    instructions: TravelInstructions, *, language: str | None = None, heading_level: int = 2
+) -> str:
+    """The instructions as an HTML fragment in `language` (default: the case's), titled
+    with a heading of `heading_level` (1 where the fragment is the page's main content)."""
+    levels = {"heading_level": heading_level, "subheading_level": heading_level + 1}
+    context = instructions_context(instructions) | levels
     with translation.override(language or instructions.case.language):
-        return render_to_string(PARTIAL_TEMPLATE, instructions_context(instructions))
+        return render_to_string(PARTIAL_TEMPLATE, context)
 
 
 def instructions_pdf(instructions: TravelInstructions, *, language: str | None = None) -> bytes:

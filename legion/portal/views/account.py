@@ -288,7 +288,9 @@ def travel_instructions(request: HttpRequest, *, case: Case, actor: Actor) -> Ht
         "portal/account/instructions.html",
         {
             "case": case,
-            "instructions_html": instructions_html(instructions, language=get_language()),
+            "instructions_html": instructions_html(
+                instructions, language=get_language(), heading_level=1
+            ),
             "back_url": reverse("portal:status"),
         },
     )
