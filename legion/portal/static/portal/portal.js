@@ -21,6 +21,15 @@
     for (var i = 0; i < forms.length; i++) forms[i].removeAttribute("data-submitted");
   });
 
+  // Links styled as buttons say "button" to screen readers, so they answer the Space
+  // key as buttons do (Enter works without this script).
+  document.addEventListener("keydown", function (event) {
+    var link = event.target;
+    if (event.key !== " " || !link.matches || !link.matches("a[role='button']")) return;
+    event.preventDefault();
+    link.click();
+  });
+
   // Error summary links move focus to the field itself, not just scroll to it,
   // and keep its label or legend in view.
   document.addEventListener("click", function (event) {
