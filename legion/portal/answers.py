@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -139,7 +141,10 @@ def answer_rows(case: Case) -> list[Row]:
         ),
         Row(
             gettext_lazy("Documents"),
-            [f"{d.get_kind_display()}: {d.original_name}" for d in case.documents.all()],
+            [
+                format_html("{}: <bdi>{}</bdi>", d.get_kind_display(), d.original_name)
+                for d in case.documents.all()
+            ],
             _change("documents"),
             gettext_lazy("documents"),
         ),
@@ -147,12 +152,14 @@ def answer_rows(case: Case) -> list[Row]:
     return rows
 
 
-def experience_summary(record: ServiceRecord) -> str:
+def experience_summary(record: ServiceRecord) -> SafeString:
+    """One line per experience entry. Each part is isolated (<bdi>), so that an entry
+    written in Arabic or Hebrew does not reverse the order of the list around it."""
     years = f"{record.start_year}–{record.end_year or ''}"
     parts = [record.get_kind_display(), record.branch, str(record.country.name), years]
     if record.specialty:
         parts.append(record.specialty)
-    return ", ".join(str(p) for p in parts if p)
+    return format_html_join(", ", "<bdi>{}</bdi>", ((p,) for p in parts if p))
 
 
 @dataclass(frozen=True)

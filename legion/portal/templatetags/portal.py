@@ -62,6 +62,9 @@ def field(context, bound: forms.BoundField, *, heading: bool = False, label=None
             css = f"{css} {css.split()[0]}--error"
             attrs["aria-invalid"] = "true"
         attrs["class"] = css
+        if isinstance(widget, forms.Textarea) or getattr(widget, "input_type", "") == "text":
+            # Names and answers in Arabic or Hebrew are shown in their own direction.
+            attrs["dir"] = "auto"
         if describedby:
             attrs["aria-describedby"] = describedby
     tpl = context.template.engine.get_template(_template_for(widget))

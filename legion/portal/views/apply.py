@@ -292,7 +292,11 @@ def documents(request: HttpRequest, *, case: Case, actor: Actor, wizard: bool) -
                 messages.success(
                     request,
                     _("“%(name)s” was uploaded as: %(kind)s.")
-                    % {"name": document.original_name, "kind": document.get_kind_display()},
+                    # Isolated (FSI…PDI): a name in Arabic or Hebrew keeps the sentence's order.
+                    % {
+                        "name": f"\u2068{document.original_name}\u2069",
+                        "kind": document.get_kind_display(),
+                    },
                 )
                 return redirect(request.get_full_path())
     can_upload = case.state in (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.IN_REVIEW)
