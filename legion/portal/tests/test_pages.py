@@ -182,3 +182,10 @@ def test_language_switch_names_each_language_in_itself(client, world):
     assert 'lang="es" class="language-switch__button">español' in page
     assert 'lang="pl" class="language-switch__button">polski' in page
     assert 'lang="ja" class="language-switch__button">日本語' in page
+
+
+def test_advisory_not_yet_translated_says_it_is_in_english(client, world):
+    page = fetch(client, "/advice/gb/", "uk")
+    assert '<h2 class="heading-m" id="advisory-GB" lang="en">Conflicting statements</h2>' in page
+    assert '<div class="advisory__body" lang="en"><p>Text.</p></div>' in page
+    assert '<div class="advisory__body"><p>Text.</p></div>' in fetch(client, "/advice/gb/", "en")
