@@ -50,7 +50,13 @@ def test_officer_sees_identity_documents_experience_eligibility_and_history(
 
 def test_case_of_another_mission_is_404(client_of, outsider, case):
     steps.submitted(case)
-    assert page(client_of(outsider), case).status_code == 404
+    response = page(client_of(outsider), case)
+    assert response.status_code == 404
+    # The workspace's own error page, which does not say whether the case exists.
+    html = response.content.decode()
+    assert "<title>Not found · Legion staff</title>" in html
+    assert "not within your missions" in html and case.reference not in html
+    assert 'href="/staff/"' in html and "skip-link" not in html
 
 
 def test_draft_is_not_shown_to_staff(client_of, officer, case):
