@@ -1,19 +1,19 @@
 """Batch linkage of person records: `legion match-people` and the applicant dedupe.
 
-Records are normalised in Python with exactly the functions intake uses (cached, so
-that a million rows with a few hundred thousand distinct names stay fast), written as
-Arrow batches into the engine, and scored by Splink with the model's own settings
-(no training: m, u and the prior come from model.json). DuckDB runs it on one machine;
-`engine="spark"` runs the same SQL on a Spark session, the path beyond one machine.
+A CSV file is parsed by Arrow and normalised column by column with exactly the
+functions intake uses, each distinct value once (a million records carry under
+100,000 distinct names); the features go to the engine as one Arrow table and are
+scored by Splink with the model's own settings (no training: m, u and the prior come
+from model.json). DuckDB runs it on one machine; `engine="spark"` runs the same SQL
+on a Spark session, the path beyond one machine.
 """
 
 from __future__ import annotations
 
-import collections
 import csv
-import itertools
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,10 +23,17 @@ from typing import Any
 from legion.identity.model import (
     BATCH_COLUMNS,
     LIST_COLUMNS,
+    NAME_COLUMNS,
+    PASSPORT_DELETIONS_SQL,
     Person,
     parameters,
-    person,
     splink_settings,
+)
+from legion.identity.normalise import (
+    name_forms,
+    normalise_code,
+    normalise_date,
+    normalise_passport,
 )
 
 CSV_COLUMNS = (
@@ -39,7 +46,6 @@ CSV_COLUMNS = (
     "passport_number",
     "place_of_birth",
 )
-BATCH_ROWS = 50_000
 DEFAULT_THRESHOLD = 0.5
 ENGINES = ("duckdb", "spark")
 
@@ -51,6 +57,10 @@ class MalformedFile(Exception):
         where = f"{path}, line {line}" if line else str(path)
         self.message = f"{where}: {reason}"
         super().__init__(self.message)
+
+
+def _no_tick(n: int = 1) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -107,68 +117,151 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             raise MalformedFile(path, reader.line_num, f"not valid CSV ({exc})") from exc
 
 
-def _person_row(values: dict[str, str]) -> PersonRow:
-    """Raises ValueError (for the date of birth) on a value that cannot be one."""
-    values = dict(values)
-    record_id = values.pop("id")
-    return PersonRow(record_id, person(**values))
-
-
-def read_people(path: Path) -> Iterator[PersonRow]:
-    """Person records from a UTF-8 CSV file with a header row (any subset of
-    CSV_COLUMNS, `id` required). Raises MalformedFile naming the line at fault."""
+def _check_rows(path: Path) -> None:
+    """Read the file the slow way, row by row, and raise MalformedFile for the first
+    line at fault (structure or date of birth): the authority for error messages."""
     for line, values in _csv_rows(path):
         try:
-            yield _person_row(values)
+            normalise_date(values.get("date_of_birth", ""))
         except ValueError as exc:
             raise MalformedFile(path, line, f"date_of_birth is {exc}") from exc
 
 
-def _normalise_chunk(job: tuple[str, int, list[tuple[int, dict[str, str]]]]) -> tuple:
-    """Worker: normalise one chunk of CSV rows into a Parquet file.
-    Returns ("ok", count) or ("error", line, reason): exceptions do not cross processes
-    as they are."""
-    import pyarrow.parquet as pq
-
-    target, _number, rows = job
-    people = []
-    for line, values in rows:
-        try:
-            people.append(_person_row(values))
-        except ValueError as exc:
-            return ("error", line, f"date_of_birth is {exc}")
-    for batch in _arrow_batches(people, lambda: None):
-        pq.write_table(_table_of(batch), target)
-    return ("ok", len(people))
+def _header(path: Path) -> list[str]:
+    for _line, _values in _csv_rows(path):
+        break  # the header is checked before the first row is yielded
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        return [h.strip().lower() for h in next(csv.reader(handle))]
 
 
-def _table_of(batch: Any) -> Any:
+def read_people_table(path: Path) -> Any:
+    """The raw values of a person CSV as an Arrow table: every column of CSV_COLUMNS
+    (empty strings for a column the file lacks), ids trimmed. Arrow parses the file in
+    C++; anything it or the checks after it refuse (field counts, UTF-8, empty or
+    repeated ids) is re-read by `_check_rows`, which names the line and the reason.
+    Raises MalformedFile."""
     import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pv
 
-    return pa.Table.from_batches([batch])
+    header = _header(path)
+    try:
+        table = pv.read_csv(
+            path,
+            read_options=pv.ReadOptions(column_names=header, skip_rows=1),
+            parse_options=pv.ParseOptions(newlines_in_values=True),
+            convert_options=pv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        _check_rows(path)
+        raise MalformedFile(path, None, f"not valid CSV ({exc})") from exc
+    ids = pc.utf8_trim_whitespace(table.column("id"))
+    if len(ids) and (
+        pc.any(pc.equal(ids, "")).as_py() or pc.count_distinct(ids).as_py() < len(ids)
+    ):
+        _check_rows(path)
+    columns = {name: table.column(name) for name in header}
+    columns["id"] = ids
+    empty = pa.chunked_array([pa.array([""] * table.num_rows, pa.string())])
+    return pa.table({name: columns.get(name, empty) for name in CSV_COLUMNS})
 
 
-def _arrow_batches(rows: Iterable[PersonRow], on_row: Callable[[], None]) -> Iterator[Any]:
+def _encoded(column: Any) -> tuple[list[str], Any]:
+    """Distinct values of a string column and each row's index into them."""
+    encoded = column.combine_chunks().dictionary_encode()
+    return encoded.dictionary.to_pylist(), encoded.indices
+
+
+def people_features(
+    raw: Any, path: Path | None = None, tick: Callable[[int], None] = _no_tick
+) -> Any:
+    """The batch columns (`_schema()`) of raw person values, normalised by exactly the
+    functions intake uses. Names, dates and codes repeat massively (a million records
+    carry under 100,000 distinct names), so each distinct value is normalised once
+    and the rows take their columns by index. Raises MalformedFile (via the file's
+    line-by-line check) for a date of birth that is not one."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text, texts = pa.string(), pa.list_(pa.string())
+    out: dict[str, Any] = {"unique_id": raw.column("id")}
+    names: dict[str, Any] = {}
+    for field, prefix, parts in (
+        ("given_name", "given", range(5)),
+        ("surname", "surname", range(5)),
+        ("place_of_birth", "place", (0, 2, 3)),
+    ):
+        values, rows = _encoded(raw.column(field))
+        forms = [name_forms(v) for v in values]
+        tick(len(values))
+        for part in parts:
+            suffix = NAME_COLUMNS[part]
+            kind = texts if suffix in ("_forms", "_syms") else text
+            distinct = pa.array([f.columns[part] for f in forms], type=kind)
+            out[f"{prefix}{suffix}"] = distinct.take(rows)
+        first = pa.array([f.first_phonetic or None for f in forms], type=text)
+        names[prefix] = first.take(rows)
+
+    values, rows = _encoded(raw.column("date_of_birth"))
+    try:
+        dobs = [normalise_date(v.strip()) for v in values]
+    except ValueError:
+        if path is not None:
+            _check_rows(path)
+        raise
+    for column, cut in (
+        ("dob", lambda d: d or None),
+        ("dob_year", lambda d: d[:4] or None),
+        ("dob_md", lambda d: d[4:8] if len(d) == 8 else None),
+    ):
+        out[column] = pa.array([cut(d) for d in dobs], type=text).take(rows)
+    for column, field in (("sex", "sex"), ("nationality", "nationality")):
+        values, rows = _encoded(raw.column(field))
+        out[column] = pa.array([normalise_code(v) or None for v in values], type=text).take(rows)
+    out["passport"] = _passports(raw.column("passport_number"))
+
+    given, surname = names["given"], names["surname"]
+    out["bk_name"] = pc.if_else(
+        pc.less_equal(given, surname),
+        pc.binary_join_element_wise(given, surname, "|"),
+        pc.binary_join_element_wise(surname, given, "|"),
+    )
+    out["bk_given"], out["bk_surname"] = given, surname
+    schema = _schema()
+    return pa.table([out[f.name] for f in schema], schema=schema)
+
+
+def _passports(column: Any) -> Any:
+    """normalise_passport() over a column: Arrow's upper-casing for ASCII values (nearly
+    all of them), Python's for the rest, where the two could differ (ß -> SS)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = column.combine_chunks()
+    fast = pc.replace_substring_regex(pc.utf8_upper(column), r"[^0-9A-Z]", "")
+    ascii_only = pc.string_is_ascii(column)
+    if not pc.all(ascii_only).as_py():
+        slow = pa.array([normalise_passport(v) for v in column.to_pylist()], pa.string())
+        fast = pc.if_else(ascii_only, fast, slow)
+    return pc.if_else(pc.equal(fast, ""), pa.scalar(None, pa.string()), fast)
+
+
+def _rows_table(rows: Iterable[PersonRow], tick: Callable[[int], None]) -> Any:
+    """The batch columns of records already normalised (the applicant dedupe)."""
     import pyarrow as pa
 
     schema = _schema()
-    buffer: list[tuple] = []
-
-    def batch() -> Any:
-        columns = zip(*buffer, strict=True)
-        return pa.RecordBatch.from_arrays(
-            [pa.array(values, type=f.type) for values, f in zip(columns, schema, strict=True)],
-            schema=schema,
-        )
-
-    for row in rows:
-        buffer.append((row.id, *row.person.column_values()))
-        on_row()
-        if len(buffer) >= BATCH_ROWS:
-            yield batch()
-            buffer = []
-    if buffer:
-        yield batch()
+    values = [(row.id, *row.person.column_values()) for row in rows]
+    tick(len(values))
+    columns = zip(*values, strict=True) if values else [[] for _ in schema]
+    return pa.table(
+        [pa.array(list(c), type=f.type) for c, f in zip(columns, schema, strict=True)],
+        schema=schema,
+    )
 
 
 def _schema():
@@ -181,33 +274,45 @@ def _schema():
     )
 
 
+@dataclass(frozen=True)
+class Phase:
+    """How long one stage of a linkage run took: wall seconds and this process's CPU
+    seconds (all threads, DuckDB's included)."""
+
+    name: str
+    seconds: float
+    cpu_seconds: float
+
+
 class Progress:
-    """A tqdm progress bar on stderr, or nothing."""
+    """A tqdm progress bar on stderr (or nothing) per stage, and each stage's time."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.bar = None
+        self.phases: list[Phase] = []
+        self._started: tuple[str, float, float] | None = None
 
-    def stage(self, description: str, total: int | None = None) -> None:
+    def stage(self, description: str, total: int | None = None, unit: str = " rows") -> None:
         self.close()
+        self._started = (description, time.perf_counter(), time.process_time())
         if self.enabled:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, desc=description, unit=" rows", unit_scale=True)
+            self.bar = tqdm(total=total, desc=description, unit=unit, unit_scale=True)
 
     def tick(self, n: int = 1) -> None:
         if self.bar is not None:
             self.bar.update(n)
 
     def close(self) -> None:
+        if self._started is not None:
+            name, wall, cpu = self._started
+            self.phases.append(Phase(name, time.perf_counter() - wall, time.process_time() - cpu))
+            self._started = None
         if self.bar is not None:
             self.bar.close()
             self.bar = None
-
-
-def _count_lines(path: Path) -> int:
-    with path.open("rb") as f:
-        return max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) - 1)
 
 
 @contextmanager
@@ -215,9 +320,10 @@ def _duckdb_engine(workdir: str):
     import duckdb
     from splink import DuckDBAPI
 
-    con = duckdb.connect(os.path.join(workdir, "linkage.duckdb"))
-    # Two cores here; the memory limit keeps a million-row run well under 3 GB by
-    # letting DuckDB spill to the work directory instead of growing.
+    # In memory: a database file would compress and write every intermediate table
+    # (10 s of CPU at a million rows). The memory limit keeps a million-row run well
+    # under 3 GB by letting DuckDB spill to the work directory instead of growing.
+    con = duckdb.connect()
     con.execute(f"SET threads = {os.cpu_count() or 2}")
     con.execute(f"SET memory_limit = '{os.environ.get('LEGION_LINKAGE_MEMORY', '1200MB')}'")
     con.execute(f"SET temp_directory = '{workdir}'")
@@ -263,140 +369,81 @@ def link_people(
     engine: str = "duckdb",
     threshold: float = DEFAULT_THRESHOLD,
     progress: bool = False,
-    workers: int | None = None,
+    phases: list[Phase] | None = None,
 ) -> int:
     """Link two person sets (or deduplicate one) and write `id_a,id_b,score` rows to
     `out`, highest score first; returns how many pairs were written.
 
-    Each input is a CSV path or rows already in memory. CSV rows are normalised by
-    `workers` processes (default: one per core) into Parquet files that the engine
-    then reads. Raises MalformedFile before anything is written when an input cannot
-    be read.
+    Each input is a CSV path or rows already normalised. A CSV file is read by Arrow
+    and normalised column by column, each distinct value once (see people_features).
+    Raises MalformedFile before anything is written when an input cannot be read.
+    `phases`, when given, receives the time each stage took.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
     if not 1 <= len(inputs) <= 2:
         raise ValueError("give one set to deduplicate or two to link")
     bar = Progress(progress)
+    tables = []
+    for number, source in enumerate(inputs):
+        if isinstance(source, Path):
+            bar.stage(f"Reading {source.name}")
+            raw = read_people_table(source)
+            bar.tick(raw.num_rows)
+            bar.stage(f"Normalising {source.name}", _distinct_names(raw), unit=" names")
+            tables.append(people_features(raw, source, bar.tick))
+            del raw
+        else:
+            bar.stage(f"Reading set {'AB'[number]}", len(source))
+            tables.append(_rows_table(source, bar.tick))
+    bar.stage(f"Loading into {engine}")
+    # Each record competes with the records of the other file (or of its own).
+    prior = parameters().prior_for(max(t.num_rows for t in tables))
     # On a Spark cluster the staged Parquet files must be where executors can read
     # them: LEGION_LINKAGE_DIR names such a shared directory.
     shared = os.environ.get("LEGION_LINKAGE_DIR") or None
     with tempfile.TemporaryDirectory(prefix="legion-linkage-", dir=shared) as workdir:
-        staged, sizes = [], []
-        for number, source in enumerate(inputs):
-            name = "ab"[number]
-            counter = _Counter(bar.tick)
-            if isinstance(source, Path):
-                bar.stage(f"Reading {source.name}", _count_lines(source))
-                files = _stage_csv(source, Path(workdir), name, workers, counter)
-            else:
-                bar.stage(f"Reading set {name.upper()}", len(source))
-                files = _stage_rows(source, Path(workdir), name, counter)
-            staged.append((name, files))
-            sizes.append(counter.total)
-        bar.stage("Scoring candidate pairs")
-        # Each record competes with the records of the other file (or of its own).
-        prior = parameters().prior_for(max(sizes))
         starter = _duckdb_engine if engine == "duckdb" else _spark_engine
         with starter(workdir) as (backend, db_api):
-            tables = [_load(engine, backend, db_api, name, files) for name, files in staged]
-            count = _predict_and_write(engine, backend, db_api, tables, out, threshold, prior)
-        bar.close()
+            registered = [
+                _load(engine, backend, db_api, "ab"[number], table, workdir)
+                for number, table in enumerate(tables)
+            ]
+            del tables
+            bar.stage("Scoring candidate pairs")
+            count = _predict_and_write(
+                engine, backend, db_api, registered, out, threshold, prior, bar
+            )
+    bar.close()
+    if phases is not None:
+        phases.extend(bar.phases)
     return count
 
 
-CHUNK_ROWS = 50_000
+def _distinct_names(raw: Any) -> int:
+    import pyarrow.compute as pc
+
+    fields = ("given_name", "surname", "place_of_birth")
+    return sum(pc.count_distinct(raw.column(f)).as_py() for f in fields)
 
 
-class _Counter:
-    """Counts rows as they are staged and moves the progress bar."""
-
-    def __init__(self, tick: Callable[[int], None]) -> None:
-        self.tick, self.total = tick, 0
-
-    def __call__(self, n: int = 1) -> None:
-        self.total += n
-        self.tick(n)
-
-
-def _stage_rows(
-    rows: Iterable[PersonRow], workdir: Path, name: str, tick: Callable[[], None]
-) -> list[str]:
+def _load(engine: str, backend: Any, db_api: Any, name: str, table: Any, workdir: str) -> Any:
+    """Hand a features table to the engine, adding the passport deletion keys."""
+    deletions = PASSPORT_DELETIONS_SQL[engine]
+    if engine == "duckdb":
+        backend.register(f"features_{name}", table)
+        backend.execute(
+            f"CREATE TABLE people_{name} AS "  # noqa: S608 (our own names and SQL)
+            f"SELECT *, {deletions} AS pp_dels FROM features_{name}"
+        )
+        backend.unregister(f"features_{name}")
+        return db_api.register(f"people_{name}", dataset_display_name=name)
     import pyarrow.parquet as pq
 
-    files = []
-    for number, batch in enumerate(_arrow_batches(rows, tick)):
-        target = str(workdir / f"{name}-{number:05d}.parquet")
-        pq.write_table(_table_of(batch), target)
-        files.append(target)
-    if not files:
-        target = str(workdir / f"{name}-empty.parquet")
-        pq.write_table(_schema().empty_table(), target)
-        files.append(target)
-    return files
-
-
-def _stage_csv(
-    path: Path, workdir: Path, name: str, workers: int | None, tick: Callable[[int], None]
-) -> list[str]:
-    """Normalise a CSV file into Parquet parts, in parallel for big files."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    workers = workers or os.cpu_count() or 1
-    chunks = _chunks(path, workdir, name)
-    first = next(chunks, None)
-    if first is None:
-        return _stage_rows([], workdir, name, lambda: None)
-    second = next(chunks, None)
-    jobs = itertools.chain([first], [second] if second else [], chunks)
-    files: list[str] = []
-
-    def collect(job: tuple, result: tuple) -> None:
-        if result[0] == "error":
-            raise MalformedFile(path, result[1], result[2])
-        files.append(job[0])
-        tick(result[1])
-
-    if second is None or workers == 1:
-        for job in jobs:
-            collect(job, _normalise_chunk(job))
-        return files
-    # Fork keeps the already imported libraries; at most two chunks wait per worker.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: collections.deque = collections.deque()
-        for job in jobs:
-            pending.append((job, pool.submit(_normalise_chunk, job)))
-            if len(pending) >= 2 * workers:
-                done_job, future = pending.popleft()
-                collect(done_job, future.result())
-        while pending:
-            done_job, future = pending.popleft()
-            collect(done_job, future.result())
-    return files
-
-
-def _chunks(path: Path, workdir: Path, name: str) -> Iterator[tuple]:
-    rows: list[tuple[int, dict[str, str]]] = []
-    number = 0
-    for item in _csv_rows(path):
-        rows.append(item)
-        if len(rows) >= CHUNK_ROWS:
-            yield (str(workdir / f"{name}-{number:05d}.parquet"), number, rows)
-            rows, number = [], number + 1
-    if rows:
-        yield (str(workdir / f"{name}-{number:05d}.parquet"), number, rows)
-
-
-def _load(engine: str, backend: Any, db_api: Any, name: str, files: list[str]) -> Any:
-    if engine == "duckdb":
-        listing = ", ".join(f"'{f}'" for f in files)
-        backend.execute(
-            f"CREATE TABLE people_{name} AS SELECT * FROM read_parquet([{listing}])"  # noqa: S608
-        )
-        return db_api.register(f"people_{name}", dataset_display_name=name)
-    frame = backend.read.schema(_spark_schema()).parquet(*files)
+    target = os.path.join(workdir, f"people-{name}.parquet")
+    pq.write_table(table, target)
+    frame = backend.read.schema(_spark_schema()).parquet(target)
+    frame = frame.selectExpr("*", f"{deletions} AS pp_dels")
     return db_api.register(frame, dataset_display_name=name)
 
 
@@ -418,6 +465,7 @@ def _predict_and_write(
     out: Path,
     threshold: float,
     prior: float,
+    bar: Progress,
 ) -> int:
     from splink import Linker
 
@@ -425,6 +473,7 @@ def _predict_and_write(
     settings = splink_settings(link_type=link_type, dialect=engine, prior=prior)
     linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=None)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
+    bar.stage("Writing links")
     # In a link job Splink may put either file on the left; id_a is always file A's.
     if link_type == "link_only":
         id_a = "CASE WHEN source_dataset_l = 'a' THEN unique_id_l ELSE unique_id_r END"

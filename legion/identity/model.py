@@ -78,7 +78,6 @@ class Person:
             place.primary or None,
             place.phonetic or None,
             place.skeleton or None,
-            passport_deletions(self.passport),
             "|".join(sorted(names)) if len(names) == 2 else None,
             given.first_phonetic or None,
             surname.first_phonetic or None,
@@ -166,14 +165,13 @@ BATCH_COLUMNS = (
     "place",
     "place_phon",
     "place_skel",
-    "pp_dels",
     "bk_name",
     "bk_given",
     "bk_surname",
     "dob_year",
     "dob_md",
 )
-LIST_COLUMNS = frozenset({"given_forms", "given_syms", "surname_forms", "surname_syms", "pp_dels"})
+LIST_COLUMNS = frozenset({"given_forms", "given_syms", "surname_forms", "surname_syms"})
 
 
 def blocking_values(p: Person) -> dict[str, str | None]:
@@ -195,6 +193,19 @@ def passport_deletions(passport: str) -> tuple[str, ...]:
     if len(passport) < 6:
         return ()
     return tuple(sorted({passport[:i] + passport[i + 1 :] for i in range(len(passport))}))
+
+
+# passport_deletions() as SQL: the batch engines derive `pp_dels` from `passport`
+# themselves, 8-9 strings per record that Python would build ten times slower. The
+# list is neither sorted nor de-duplicated: only which keys two records share counts.
+PASSPORT_DELETIONS_SQL = {
+    "duckdb": "CASE WHEN length(passport) >= 6 THEN "
+    "[substr(passport, 1, i - 1) || substr(passport, i + 1) "
+    "for i in range(1, length(passport) + 1)] ELSE [] END",
+    "spark": "CASE WHEN length(passport) >= 6 THEN transform(sequence(1, length(passport)), "
+    "i -> concat(substr(passport, 1, i - 1), substr(passport, i + 1))) "
+    "ELSE array() END",
+}
 
 
 # Pairs sharing any of these are candidates; the same rules drive intake and batch.

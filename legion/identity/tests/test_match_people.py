@@ -7,8 +7,20 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from legion.identity.batch import PersonRow, link_people
-from legion.identity.model import compare, parameters
+from legion.identity.batch import (
+    PersonRow,
+    link_people,
+    people_features,
+    read_people_table,
+)
+from legion.identity.model import (
+    BATCH_COLUMNS,
+    PASSPORT_DELETIONS_SQL,
+    compare,
+    parameters,
+    passport_deletions,
+    person,
+)
 from legion.identity.synthetic import people, split_for_linking, write_csv
 from legion.identity.training import record_person
 
@@ -120,6 +132,55 @@ def test_batch_finds_the_duplicates_of_a_small_labelled_set(tmp_path, small_set)
     true_positives = sum(cluster[x] == cluster[y] for x, y in found)
     assert true_positives / len(found) > 0.95  # precision
     assert true_positives / len(b) > 0.85  # recall
+
+
+def test_batch_scores_of_a_csv_file_equal_intake_scores_pair_by_pair(tmp_path, small_set):
+    """The CSV path normalises column by column, each distinct value once: it must give
+    the very scores intake gives, with the record of id_a on the left."""
+    path, out = tmp_path / "people.csv", tmp_path / "links.csv"
+    write_csv(small_set.records, path)
+    link_people(inputs=[path], out=out, threshold=0.001)
+    links = read_links(out)
+    assert len(links) > 30
+    by_id = {r.id: record_person(r) for r in small_set.records}
+    prior = parameters().prior_for(len(small_set.records))
+    for link in links:
+        expected = compare(by_id[link["id_a"]], by_id[link["id_b"]], prior=prior).probability
+        assert float(link["score"]) == pytest.approx(expected, abs=2e-6)
+
+
+def test_csv_features_equal_intake_normalisation_value_by_value(tmp_path, small_set):
+    columns = HEADER.strip().split(",")
+    odd = [
+        ["x1", " Владимир ", "Коваленко", "  ", "m", "ua", "fa 12-34 567", "Київ"],
+        ["x2", "Straße", "Groß", "1990", "X", "de", "ßab 123456", ""],
+        ["x3", "", "", "1988-04", "", "", "", ""],
+    ]
+    rows = odd + [list(r.row().values()) for r in small_set.records]
+    path = tmp_path / "people.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([columns, *rows])
+    table = people_features(read_people_table(path)).to_pylist()
+    assert len(table) == len(rows)
+    for row, values in zip(table, rows, strict=True):
+        fields = {c: v.strip() for c, v in zip(columns[1:], values[1:], strict=True)}
+        expected = person(**fields).column_values()
+        assert row["unique_id"] == values[0]
+        got = tuple(tuple(row[c]) if isinstance(row[c], list) else row[c] for c in BATCH_COLUMNS)
+        assert got == expected
+
+
+def test_passport_deletion_keys_in_sql_equal_the_python_ones():
+    import duckdb
+
+    numbers = ["", "AB123", "AB1234", "FA1234567", "AA11BB22", "512345678", "X" * 9]
+    con = duckdb.connect()
+    sql = PASSPORT_DELETIONS_SQL["duckdb"]
+    for number in [*numbers, None]:
+        (keys,) = con.execute(
+            f"SELECT {sql} FROM (SELECT ?::VARCHAR AS passport)", [number]
+        ).fetchone()
+        assert set(keys) == set(passport_deletions(number or ""))
 
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java 17")

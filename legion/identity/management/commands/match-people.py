@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from legion.identity.batch import DEFAULT_THRESHOLD, ENGINES, MalformedFile, link_people
+from legion.identity.batch import DEFAULT_THRESHOLD, ENGINES, MalformedFile, Phase, link_people
 
 
 class Command(BaseCommand):
@@ -37,6 +37,7 @@ class Command(BaseCommand):
             raise CommandError("Give one file to deduplicate or two to link.", returncode=2)
         if not 0 < threshold < 1:
             raise CommandError("--threshold must be between 0 and 1.", returncode=2)
+        phases: list[Phase] = []
         try:
             count = link_people(
                 inputs=files,
@@ -44,7 +45,13 @@ class Command(BaseCommand):
                 engine=engine,
                 threshold=threshold,
                 progress=not no_progress,
+                phases=phases,
             )
         except MalformedFile as exc:
             raise CommandError(exc.message, returncode=2) from exc
         self.stderr.write(f"{count} pairs written to {out}")
+        if options["verbosity"] >= 2:  # -v 2: where the time went, for bench/
+            for phase in phases:
+                self.stderr.write(
+                    f"phase {phase.name}: {phase.seconds:.2f} s, CPU {phase.cpu_seconds:.2f} s"
+                )
