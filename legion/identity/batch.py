@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import os
+import resource
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -277,11 +278,13 @@ def _schema():
 @dataclass(frozen=True)
 class Phase:
     """How long one stage of a linkage run took: wall seconds and this process's CPU
-    seconds (all threads, DuckDB's included)."""
+    seconds (all threads, DuckDB's included), and the process's peak resident memory
+    at the end of it."""
 
     name: str
     seconds: float
     cpu_seconds: float
+    peak_mb: float
 
 
 class Progress:
@@ -308,7 +311,9 @@ class Progress:
     def close(self) -> None:
         if self._started is not None:
             name, wall, cpu = self._started
-            self.phases.append(Phase(name, time.perf_counter() - wall, time.process_time() - cpu))
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+            seconds, cpu_seconds = time.perf_counter() - wall, time.process_time() - cpu
+            self.phases.append(Phase(name, seconds, cpu_seconds, peak))
             self._started = None
         if self.bar is not None:
             self.bar.close()
@@ -393,6 +398,7 @@ def link_people(
             bar.stage(f"Normalising {source.name}", _distinct_names(raw), unit=" names")
             tables.append(people_features(raw, source, bar.tick))
             del raw
+            _release_arrow_memory()
         else:
             bar.stage(f"Reading set {'AB'[number]}", len(source))
             tables.append(_rows_table(source, bar.tick))
@@ -409,7 +415,9 @@ def link_people(
                 _load(engine, backend, db_api, "ab"[number], table, workdir)
                 for number, table in enumerate(tables)
             ]
+            # The engine has its own copy now: give Arrow's memory back for DuckDB's use.
             del tables
+            _release_arrow_memory()
             bar.stage("Scoring candidate pairs")
             count = _predict_and_write(
                 engine, backend, db_api, registered, out, threshold, prior, bar
@@ -418,6 +426,12 @@ def link_people(
     if phases is not None:
         phases.extend(bar.phases)
     return count
+
+
+def _release_arrow_memory() -> None:
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _distinct_names(raw: Any) -> int:

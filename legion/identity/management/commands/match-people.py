@@ -53,5 +53,6 @@ class Command(BaseCommand):
         if options["verbosity"] >= 2:  # -v 2: where the time went, for bench/
             for phase in phases:
                 self.stderr.write(
-                    f"phase {phase.name}: {phase.seconds:.2f} s, CPU {phase.cpu_seconds:.2f} s"
+                    f"phase {phase.name}: {phase.seconds:.2f} s, CPU {phase.cpu_seconds:.2f} s, "
+                    f"peak memory {phase.peak_mb:.0f} MB"
                 )
