@@ -107,6 +107,21 @@ def test_progress_bar_is_shown_on_stderr(tmp_path, capsys):
     assert "Reading people.csv" in capsys.readouterr().err
 
 
+def test_verbose_run_reports_each_phase_time_and_memory(tmp_path, capsys):
+    path, out = tmp_path / "people.csv", tmp_path / "links.csv"
+    path.write_text(HEADER + "1,James,Turner,1988-04-12,M,GB,1,X\n2,Jim,Turner,,,,,\n")
+    call_command("match-people", str(path), "--out", str(out), "--no-progress", verbosity=2)
+    phases = [line for line in capsys.readouterr().err.splitlines() if line.startswith("phase")]
+    assert [line.split(":")[0] for line in phases] == [
+        "phase Reading people.csv",
+        "phase Normalising people.csv",
+        "phase Loading into duckdb",
+        "phase Scoring candidate pairs",
+        "phase Writing links",
+    ]
+    assert all(" s, CPU " in line and line.endswith(" MB") for line in phases)
+
+
 def test_batch_scores_equal_intake_scores_pair_by_pair(tmp_path, small_set):
     """Splink (DuckDB) applies exactly the model intake uses: same levels, same weights."""
     rows = [PersonRow(r.id, record_person(r)) for r in small_set.records]
