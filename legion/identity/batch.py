@@ -129,6 +129,7 @@ def _check_rows(path: Path) -> None:
 
 
 def _header(path: Path) -> list[str]:
+    """The column names, after `_csv_rows` has checked them."""
     for _line, _values in _csv_rows(path):
         break  # the header is checked before the first row is yielded
     with path.open(newline="", encoding="utf-8-sig") as handle:
@@ -165,6 +166,8 @@ def read_people_table(path: Path) -> Any:
         pc.any(pc.equal(ids, "")).as_py() or pc.count_distinct(ids).as_py() < len(ids)
     ):
         _check_rows(path)
+        # Only if Python and Arrow disagree on what whitespace is.
+        raise MalformedFile(path, None, "an id is empty or appears twice")
     columns = {name: table.column(name) for name in header}
     columns["id"] = ids
     empty = pa.chunked_array([pa.array([""] * table.num_rows, pa.string())])
