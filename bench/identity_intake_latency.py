@@ -1,22 +1,33 @@
 """What identity screening adds to a submission, with a million applicants on file.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/legion_identity_bench \
-        .venv/bin/python bench/identity_intake_latency.py [--applicants 1000000] [--submissions 400]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/legion_intake_bench \
+        .venv/bin/python bench/identity_intake_latency.py [--applicants 1000000] \
+        [--submissions 400] [--reuse] [--profile]
 
 Loads the demo configuration and `--applicants` submitted applicants through the bulk
 path (legion.demo.bulk), indexes them for identity matching (features and blocking
 keys, COPY), then submits `--submissions` new applications through `case_submit`:
-half of them are new people, half re-applications of people on file under another
-spelling (so that candidates are found and scored). It times the screening step
-inside each submission (duplicate check against all missions plus watch lists) and,
-as the baseline in the same run, whole submissions with screening switched off.
-The database is reused between runs; drop it to start again.
+half of them new people drawn from the same nationality and name mix, half
+re-applications of people on file under another spelling (so that candidates are
+found, scored and review items written). It times the screening step inside each
+submission (duplicate check against all missions plus watch lists) and, as the
+baseline of the same run, as many whole submissions with screening switched off;
+the two kinds are interleaved so that both see the same load.
+
+`--reuse` keeps the database when it already holds exactly `--applicants` loaded and
+indexed applicants (a million take several minutes to load); otherwise the database
+is emptied and loaded again. The bench's own submissions are deleted at the end (and
+at the start, after an interrupted run), so every run starts from the same state.
+`--profile` also prints a cProfile of the screening step alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import datetime as dt
 import os
+import pstats
 import random
 import statistics
 import sys
@@ -26,16 +37,33 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legion.settings")
 
+BENCH_EMAIL = "@intake-bench.invalid"
+WARM_UP = 10
+PERSON_FIELDS = (
+    "given_name",
+    "surname",
+    "native_name",
+    "date_of_birth",
+    "nationality",
+    "passport_number",
+)
+
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def load_average() -> str:
+    return f"{os.getloadavg()[0]:.1f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--applicants", type=int, default=1_000_000)
     parser.add_argument("--submissions", type=int, default=400)
+    parser.add_argument("--reuse", action="store_true", help="keep a database of the right size")
+    parser.add_argument("--profile", action="store_true", help="cProfile the screening step")
     args = parser.parse_args()
 
     import django
@@ -54,28 +82,41 @@ def main() -> None:
     from legion.cases.models import Applicant, Case
     from legion.cases.services import case_submit
     from legion.demo.bulk import cases_bulk_generate
+    from legion.demo.names import NATIONALITY_WEIGHTS, name_for
     from legion.demo.setup import demo_configure
     from legion.identity import services
-    from legion.identity.models import ApplicantFeatures, IdentityKey
+    from legion.identity.models import ApplicantFeatures, DuplicateCandidate, IdentityKey
     from legion.missions.actors import Actor
     from legion.missions.models import Mission
     from legion.testing import factories as f
 
-    if not Mission.objects.exists():
+    def remove_bench_submissions() -> None:
+        cases = Case.objects.filter(applicant__email__endswith=BENCH_EMAIL)
+        applicant_ids = list(cases.values_list("applicant_id", flat=True))
+        cases.delete()
+        Applicant.objects.filter(pk__in=applicant_ids).delete()
+
+    started_at = dt.datetime.now(dt.UTC)
+    load_at_start = load_average()
+    remove_bench_submissions()
+    loaded = Applicant.objects.count()
+    indexed = ApplicantFeatures.objects.count()
+    submitted = Case.objects.exclude(state="draft").count()
+    if args.reuse and loaded == args.applicants and indexed == submitted:
+        print(f"reusing {loaded:,} applicants, {indexed:,} indexed")
+    else:
+        if loaded:
+            print(f"emptying the database ({loaded:,} applicants, {args.applicants:,} wanted)")
+            call_command("flush", interactive=False, verbosity=0)
         demo_configure()
-    have = Applicant.objects.count()
-    if have < args.applicants:
-        started = time.perf_counter()
-        cases_bulk_generate(count=args.applicants - have, seed=7)
-        print(
-            f"loaded {args.applicants - have:,} applicants in {time.perf_counter() - started:.0f} s"
-        )
-    started = time.perf_counter()
-    indexed = services.applicants_index_missing()
-    if indexed:
-        print(f"indexed {indexed:,} applicants in {time.perf_counter() - started:.0f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        clock = time.perf_counter()
+        cases_bulk_generate(count=args.applicants, seed=7)
+        print(f"loaded {args.applicants:,} applicants in {time.perf_counter() - clock:.0f} s")
+        clock = time.perf_counter()
+        count = services.applicants_index_missing()
+        print(f"indexed {count:,} applicants in {time.perf_counter() - clock:.0f} s")
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(
         f"on file: {Applicant.objects.count():,} applicants, "
         f"{ApplicantFeatures.objects.count():,} indexed, {IdentityKey.objects.count():,} keys "
@@ -83,75 +124,159 @@ def main() -> None:
     )
 
     rng = random.Random(11)  # noqa: S311 (benchmark data)
+    top = Applicant.objects.order_by("-pk").values_list("pk", flat=True).first()
+    wanted = args.submissions + 2 * WARM_UP
     on_file = list(
-        Applicant.objects.filter(identity_features__isnull=False)
-        .order_by("?")
-        .values("given_name", "surname", "date_of_birth", "nationality", "passport_number")[
-            : args.submissions
-        ]
+        Applicant.objects.filter(
+            pk__in=rng.sample(range(1, top + 1), wanted * 2), identity_features__isnull=False
+        ).values(*PERSON_FIELDS)[:wanted]
     )
+    rng.shuffle(on_file)
     missions = list(Mission.objects.all())
+    nationalities = list(NATIONALITY_WEIGHTS)
+    weights = [NATIONALITY_WEIGHTS[n] for n in nationalities]
+
+    def applicant_for(i: int) -> dict:
+        """Even: someone new; odd: a re-application of someone on file, respelt."""
+        if i % 2:
+            person = dict(on_file[i % len(on_file)])
+            if i % 4 == 1:  # same passport, the given name transliterated otherwise
+                person["given_name"] = person["given_name"].replace("y", "i")
+            else:  # no passport given this time, names as in their own script if any
+                person["passport_number"] = ""
+                if person["native_name"]:
+                    given, _, surname = person["native_name"].partition(" ")
+                    person.update(given_name=given, surname=surname or person["surname"])
+            person["native_name"] = ""
+            return person
+        nationality = rng.choices(nationalities, weights=weights)[0]
+        name = name_for(nationality, rng)
+        return {
+            "given_name": name.given,
+            "surname": name.surname,
+            "native_name": name.native,
+            "date_of_birth": dt.date(1965, 1, 1) + dt.timedelta(days=rng.randint(0, 39 * 365)),
+            "nationality": nationality,
+            "passport_number": f"{nationality}{rng.randint(10_000_000, 99_999_999)}",
+        }
+
     screen_times: list[float] = []
+    sql_times: list[float] = []
+    query_counts: list[int] = []
+    profile = cProfile.Profile() if args.profile else None
     original = services.case_screen
 
     def timed_screen(*, case):
+        spent = [0.0, 0]
+
+        def timed_sql(execute, sql, params, many, context):
+            clock = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                spent[0] += time.perf_counter() - clock
+                spent[1] += 1
+
+        if profile:
+            profile.enable()
         start = time.perf_counter()
         try:
-            return original(case=case)
+            with connection.execute_wrapper(timed_sql):
+                return original(case=case)
         finally:
             screen_times.append(time.perf_counter() - start)
+            if profile:
+                profile.disable()
+            sql_times.append(spent[0])
+            query_counts.append(spent[1])
 
-    def one_submission(i: int, *, screening: bool) -> float:
-        person = on_file[i % len(on_file)]
-        if i % 2:  # a re-application under another spelling
-            applicant = {
-                **person,
-                "given_name": person["given_name"].replace("y", "i"),
-                "passport_number": person["passport_number"] if i % 4 == 1 else "",
-            }
-        else:  # someone new
-            applicant = {
-                "given_name": rng.choice(["Amara", "Lukas", "Kenji", "Olena", "Tomasz"]),
-                "surname": f"Newcomer{i}",
-                "date_of_birth": person["date_of_birth"],
-                "nationality": person["nationality"],
-                "passport_number": f"N{i:08d}",
-            }
+    def one_submission(person: dict, *, screening: bool) -> float:
         case = f.CaseFactory(
             mission=rng.choice(missions),
-            **{f"applicant__{k}": v for k, v in applicant.items()},
+            **{f"applicant__{k}": v for k, v in person.items()},
+            applicant__place_of_birth="",
+            applicant__email=f"applicant{rng.getrandbits(48)}{BENCH_EMAIL}",
         )
         f.DocumentFactory(case=case, kind="passport")
         case_acknowledge_advisories(case=case)
+        # case_submit imports case_screen from the module at call time.
         services.case_screen = timed_screen if screening else (lambda *, case: None)
         start = time.perf_counter()
         case_submit(reference=case.reference, actor=Actor.applicant(case.pk))
         return time.perf_counter() - start
 
-    # case_submit imports case_screen from the module at call time.
-    baseline = [one_submission(i, screening=False) for i in range(args.submissions)]
-    with_screening = [one_submission(i, screening=True) for i in range(args.submissions)]
-    services.case_screen = original
+    baseline: list[float] = []
+    with_screening: list[float] = []
+    try:
+        for i in range(args.submissions + WARM_UP):
+            person = applicant_for(i)
+            # Interleaved, in random order: both kinds see the same load and caches.
+            order = [True, False] if rng.random() < 0.5 else [False, True]
+            for screening in order:
+                spent = one_submission(person, screening=screening)
+                if i >= WARM_UP:
+                    (with_screening if screening else baseline).append(spent)
+        flagged = (
+            DuplicateCandidate.objects.filter(case__applicant__email__endswith=BENCH_EMAIL)
+            .values("case")
+            .distinct()
+            .count()
+        )
+    finally:
+        services.case_screen = original
+        remove_bench_submissions()
+    # Synthetic names repeat, so most submissions above found their names normalised
+    # already (as a long-running worker does for common names). What a name never
+    # seen costs, measured on the same people with the cache emptied each time:
+    from legion.identity.normalise import name_forms
+
+    cold: list[float] = []
+    for i in range(args.submissions):
+        person = applicant_for(i)
+        name_forms.cache_clear()
+        clock = time.perf_counter()
+        services.applicant_people(Applicant(**person))
+        cold.append(time.perf_counter() - clock)
+    screen_times = screen_times[WARM_UP:]
+    sql_times, query_counts = sql_times[WARM_UP:], query_counts[WARM_UP:]
+
     ms = 1000
-    flagged = Case.objects.filter(duplicate_candidates__isnull=False).distinct().count()
+    p95_without, p95_with = percentile(baseline, 95), percentile(with_screening, 95)
     print(
-        f"submissions: {args.submissions} with and {args.submissions} without screening; "
-        f"{flagged} cases with duplicate review items so far"
+        f"{args.submissions} submissions with and {args.submissions} without screening "
+        f"(after {WARM_UP} of each to warm up); {flagged} screened submissions opened "
+        "duplicate review items"
     )
     print(
         f"screening step alone: p50 {statistics.median(screen_times) * ms:.1f} ms, "
         f"p95 {percentile(screen_times, 95) * ms:.1f} ms, "
-        f"p99 {percentile(screen_times, 99) * ms:.1f} ms"
+        f"p99 {percentile(screen_times, 99) * ms:.1f} ms; of which SQL: p50 "
+        f"{statistics.median(sql_times) * ms:.1f} ms in "
+        f"{statistics.median(query_counts):.0f} queries (max {max(query_counts)})"
+    )
+    print(
+        f"normalising one applicant, names never seen before: p50 "
+        f"{statistics.median(cold) * ms:.2f} ms, p95 {percentile(cold, 95) * ms:.2f} ms"
     )
     print(
         f"submission without screening (baseline): p50 {statistics.median(baseline) * ms:.1f} ms, "
-        f"p95 {percentile(baseline, 95) * ms:.1f} ms"
+        f"p95 {p95_without * ms:.1f} ms"
     )
     print(
         f"submission with screening: p50 {statistics.median(with_screening) * ms:.1f} ms, "
-        f"p95 {percentile(with_screening, 95) * ms:.1f} ms; ratio of p95s "
-        f"{percentile(with_screening, 95) / percentile(baseline, 95):.2f}"
+        f"p95 {p95_with * ms:.1f} ms; ratio of p95s {p95_with / p95_without:.2f}"
     )
+    p50, p95, p99 = (percentile(screen_times, p) * ms for p in (50, 95, 99))
+    print(
+        f"\n| {args.applicants:,} | {p50:.1f} ms | {p95:.1f} ms | {p99:.1f} ms | "
+        f"{p95_without * ms:.1f} / {p95_with * ms:.1f} ms | {p95_with / p95_without:.2f} | "
+        f"{started_at:%d %b %Y %H:%M} UTC, load {load_at_start} → {load_average()} |"
+    )
+    if profile:
+        print("\nProfile of the screening step (cProfile, by own time):")
+        stats = pstats.Stats(profile)
+        stats.sort_stats("tottime").print_stats(20)
+        stats.sort_stats("cumulative").print_stats(r"legion|psycopg/connection|query\.py", 30)
 
 
 if __name__ == "__main__":

@@ -97,7 +97,9 @@ class Person:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any], *, passport: str = "") -> Person:
+    def from_json(
+        cls, data: Mapping[str, Any], *, passport: str = "", shown: Mapping[str, str] | None = None
+    ) -> Person:
         return cls(
             given=_name_from_json(data.get("given")),
             surname=_name_from_json(data.get("surname")),
@@ -106,6 +108,7 @@ class Person:
             nationality=data.get("nationality", ""),
             passport=passport,
             place=_name_from_json(data.get("place")),
+            shown=shown or {},
         )
 
 
