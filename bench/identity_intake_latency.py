@@ -24,6 +24,7 @@ at the start, after an interrupted run), so every run starts from the same state
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import datetime as dt
 import os
@@ -56,6 +57,41 @@ def percentile(values: list[float], p: float) -> float:
 
 def load_average() -> str:
     return f"{os.getloadavg()[0]:.1f}"
+
+
+@contextlib.contextmanager
+def indexes_dropped(tables: list[str]):
+    """Drop the secondary indexes and foreign keys of these PostgreSQL tables for a
+    bulk load, and build them again after it: sorting once beats maintaining
+    fifteen million random-order index entries row by row."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes i WHERE tablename = ANY(%s) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
+            [tables],
+        )
+        foreign_keys = cursor.fetchall()
+        for table, name, _definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
 
 
 def main() -> None:
@@ -113,7 +149,8 @@ def main() -> None:
         cases_bulk_generate(count=args.applicants, seed=7)
         print(f"loaded {args.applicants:,} applicants in {time.perf_counter() - clock:.0f} s")
         clock = time.perf_counter()
-        count = services.applicants_index_missing()
+        with indexes_dropped(["identity_identitykey", "identity_applicantfeatures"]):
+            count = services.applicants_index_missing()
         print(f"indexed {count:,} applicants in {time.perf_counter() - clock:.0f} s")
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
