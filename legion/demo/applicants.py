@@ -19,11 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from legion.advisories.services import case_acknowledge_advisories
+from legion.audit.break_glass import break_glass_open
 from legion.cases.documents import case_documents_verify, document_upload
 from legion.cases.eligibility import evaluate_case
 from legion.cases.instructions import DEFAULT_DOCUMENTS, DEFAULT_EQUIPMENT
 from legion.cases.models import Applicant, Case, CaseEvent, Document, ServiceRecord
-from legion.cases.services import CaseError, case_transition
+from legion.cases.services import CaseError, case_submit, case_transition
 from legion.cases.states import CaseState as S
 from legion.cases.travel import instructions_issue, visa_issue, visa_refuse
 from legion.crypto import identity_number_index
@@ -34,7 +35,7 @@ from legion.demo.names import (
     Name,
     name_for,
 )
-from legion.identity.models import DuplicateCandidate, WatchlistEntry, WatchlistHit
+from legion.identity.models import DuplicateCandidate, ReviewStatus, WatchlistHit
 from legion.interviews.models import Assessment, Interview
 from legion.interviews.selectors import open_slots
 from legion.interviews.services import assessment_sign, interview_book
@@ -112,8 +113,11 @@ class Story:
     via: str = S.SUBMITTED
     # The stored passport number; set for the duplicate pair so the two match.
     passport_number: str = ""
-    # Watch-list entity to screen against (ON_HOLD personas).
-    watchlist: dict | None = None
+    # ON_HOLD: held by intake screening (the person is on the demo watch list), held by
+    # HQ security over the duplicate review item intake opened (duplicate_of), or else
+    # held by HQ security for this reason.
+    listed: bool = False
+    hold_reason: str = ""
     duplicate_of: str = ""  # key of the persona this one duplicates
     key: str = ""
 
@@ -235,8 +239,18 @@ def story_random(rng: random.Random, target: str) -> Story:
         story.via = rng.choice([S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.INTERVIEW_SCHEDULED])
     elif target == S.ON_HOLD:
         story.via = rng.choice([S.SUBMITTED, S.IN_REVIEW])
-        story.watchlist = {"caption": f"{story.name.given} {story.name.surname}", "score": 0.91}
+        story.hold_reason = rng.choice(HOLD_REASONS)
     return story
+
+
+# Why HQ security holds a case without a screening hit (the consulate asked for a check).
+HOLD_REASONS = [
+    "The consular officer asked for a security check: the service record could not be "
+    "confirmed with the issuing ministry.",
+    "Passport reported stolen in the issuing country's database; held until the applicant "
+    "explains it in person.",
+    "Contradictions between the application and an earlier visa file; security check requested.",
+]
 
 
 def _make_ineligible(rng: random.Random, story: Story) -> None:
@@ -259,6 +273,8 @@ def personas() -> list[Story]:
 
     def born(years: int, days: int = 40) -> dt.date:
         return today - dt.timedelta(days=years * 365 + days)
+
+    georgian_born = born(39)
 
     def service(country, branch, start, end, deployments="", specialty="Infantry") -> dict:
         return {
@@ -360,7 +376,7 @@ def personas() -> list[Story]:
             nationality="GE",
             mission_code="tbs",
             target=S.INTERVIEWED,
-            born=born(39),
+            born=georgian_born,
             languages=["ka", "en"],
             experience=[
                 service("GE", "Georgian Defence Forces, 31st Battalion", 2007, 2017, "Helmand 2012")
@@ -390,6 +406,42 @@ def personas() -> list[Story]:
             passport_number="EA4471932",
             duplicate_of="twice-warsaw",
             experience=[service("PL", "Territorial Defence Force", 2016, 2021)],
+        ),
+        # The same man at Vilnius and, with a new passport, at Warsaw: his name in the
+        # Ukrainian and the Russian form (Volodymyr / Владимир). Intake opens a review
+        # item; the Warsaw case waits for HQ security.
+        Story(
+            key="bondarenko-vilnius",
+            name=Name("Volodymyr", "Bondarenko", "Володимир Бондаренко"),
+            nationality="LT",
+            mission_code="vno",
+            target=S.IN_REVIEW,
+            born=dt.date(1984, 2, 17),
+            languages=["lt", "uk", "en"],
+            passport_number="LT 30817264",
+            experience=[service("LT", "Lithuanian Land Forces", 2003, 2011, "Afghanistan 2009")],
+        ),
+        Story(
+            key="bondarenko-warsaw",
+            name=Name("Vladimir", "Bondarenko", "Владимир Бондаренко"),
+            nationality="LT",
+            mission_code="waw",
+            target=S.SUBMITTED,
+            born=dt.date(1984, 2, 17),
+            languages=["ru", "lt", "en"],
+            passport_number="LT 44120958",
+            experience=[service("LT", "Lithuanian Armed Forces", 2003, 2011)],
+        ),
+        # The Georgian veteran again, at Berlin, romanised another way.
+        Story(
+            key="georgian-berlin",
+            name=Name("George", "Beridze", "გიორგი ბერიძე"),
+            nationality="GE",
+            mission_code="ber",
+            target=S.SUBMITTED,
+            born=georgian_born,
+            languages=["ka", "de", "en"],
+            experience=[service("GE", "Georgian Armed Forces", 2007, 2017)],
         ),
         Story(
             key="us-veteran",
@@ -427,11 +479,11 @@ def personas() -> list[Story]:
             nationality="DE",
             mission_code="ber",
             target=S.ON_HOLD,
-            via=S.IN_REVIEW,
+            via=S.SUBMITTED,
             born=dt.date(1979, 5, 21),
             languages=["de", "ru", "en"],
             experience=[service("DE", "Bundeswehr, Heer", 1998, 2003)],
-            watchlist={"caption": "Viktor Kessler", "score": 0.97, "birthDate": "1979-05-21"},
+            listed=True,  # on legion/demo/watchlist.ftm.json: held at intake
         ),
     ]
 
@@ -539,7 +591,9 @@ class Walk:
         case_transition(reference=self.ref, action=action, actor=actor, reason=reason)
 
     def submit(self) -> None:
-        self._go("submit", self.applicant)
+        # As the portal submits: screened at intake against every mission's applicants
+        # and the watch lists (review items, a hold on a watch-list hit).
+        case_submit(reference=self.ref, actor=self.applicant)
 
     def review(self) -> None:
         self._go("start_review", self.staff.officer)
@@ -635,36 +689,31 @@ class Walk:
     def withdraw(self) -> None:
         self._go("withdraw", self.applicant)
 
-    def watchlist_hold(self) -> None:
-        data = self.story.watchlist or {}
-        entry, _ = WatchlistEntry.objects.get_or_create(
-            source="demo-watchlist",
-            entity_id=f"demo-{self.story.name.given}-{self.story.name.surname}".lower(),
-            defaults={
-                "caption": data.get("caption", ""),
-                "properties": {
-                    "name": [data.get("caption", "")],
-                    "birthDate": [data.get("birthDate", str(self.story.born))],
-                },
-            },
+    def security_hold(self) -> None:
+        """The mission asked HQ security to look at a case no screening flagged: HQ
+        security breaks the glass to open it (logged, reported to the mission), then
+        holds it."""
+        break_glass_open(
+            actor=self.staff.security,
+            reference=self.ref,
+            reason=f"Security check requested by {self.case.mission.name}.",
         )
-        WatchlistHit.objects.get_or_create(
-            case=self.case,
-            entry=entry,
-            defaults={"score": data.get("score", 0.9), "explanation": {"name": {"score": 0.9}}},
-        )
-        self._go("hold", Actor.system(), f"Watch-list hit: {entry.caption} ({entry.source})")
+        self._go("hold", self.staff.security, self.story.hold_reason)
 
-    def duplicate_hold(self, other: Case) -> None:
-        DuplicateCandidate.objects.get_or_create(
-            case=self.case,
-            other_case=other,
-            defaults={"score": 0.94, "explanation": {"passport_number": {"score": 1.0}}},
+    def duplicate_hold(self) -> None:
+        """HQ security holds the case over the review item intake opened."""
+        item = (
+            DuplicateCandidate.objects.filter(case_id=self.case.pk, status=ReviewStatus.OPEN)
+            .select_related("other_case")
+            .first()
         )
+        if item is None:
+            raise CaseError("Intake screening opened no duplicate review item for this case.")
         self._go(
             "hold",
             self.staff.security,
-            f"Probable duplicate of {other.reference} (same passport, name romanised differently).",
+            f"Probable duplicate of {item.other_case.reference} (match {item.score:.2f}): "
+            "held until HQ security has compared the two applications.",
         )
 
     def steps(self, others: dict[str, Case]) -> list[Callable[[], None]]:
@@ -695,9 +744,11 @@ class Walk:
         if story.target == S.WITHDRAWN:
             return [*forward[story.via], self.withdraw]
         # ON_HOLD
+        if story.listed:
+            return forward[story.via]  # intake screening puts the case on hold
         if story.duplicate_of and story.duplicate_of in others:
-            return [*forward[story.via], lambda: self.duplicate_hold(others[story.duplicate_of])]
-        return [*forward[story.via], self.watchlist_hold]
+            return [*forward[story.via], self.duplicate_hold]
+        return [*forward[story.via], self.security_hold]
 
 
 def _backdate(case: Case, rng: random.Random, now: dt.datetime) -> None:
@@ -727,6 +778,9 @@ def _backdate(case: Case, rng: random.Random, now: dt.datetime) -> None:
         closed_at=last if case.closed_at else None,
     )
     Document.objects.filter(case=case).update(uploaded_at=started)
+    if submitted is not None:  # intake screening opened its review items at submission
+        DuplicateCandidate.objects.filter(case=case).update(created_at=submitted)
+        WatchlistHit.objects.filter(case=case).update(created_at=submitted)
     held = next((e for e in events if e.action == "complete_interview"), None)
     if held is not None:
         interview = Interview.objects.filter(case=case, status=Interview.Status.HELD).first()

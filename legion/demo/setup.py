@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -187,15 +188,32 @@ def slots_create(missions: dict[str, Mission], *, weeks: int = 2) -> int:
     return created
 
 
+DEMO_WATCHLIST = Path(__file__).with_name("watchlist.ftm.json")
+DEMO_WATCHLIST_SOURCE = "demo-watchlist"
+
+
+def watchlist_demo_import():
+    """The demo watch list (fictional people, FollowTheMoney JSON lines as OpenSanctions
+    publishes them), imported as `legion watchlist import` would: applicants submitted
+    afterwards are screened against it at intake."""
+    from legion.identity.services import watchlist_import
+
+    return watchlist_import(
+        source=DEMO_WATCHLIST_SOURCE, text=DEMO_WATCHLIST.read_text(encoding="utf-8"), fmt="ftm"
+    )
+
+
 @transaction.atomic
 def demo_configure() -> tuple[dict[str, Mission], list[Login]]:
-    """Missions, staff, advisories, eligibility rules and slots of the demo legion."""
+    """Missions, staff, advisories, eligibility rules, slots and the watch list of the
+    demo legion."""
     missions = missions_create()
     logins = staff_create(missions)
     advisories_create()
     eligibility_rules_create()
     if not InterviewSlot.objects.filter(starts_at__gt=timezone.now()).exists():
         slots_create(missions)
+    watchlist_demo_import()
     return missions, logins
 
 

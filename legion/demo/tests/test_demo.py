@@ -14,6 +14,7 @@ from django.test import override_settings
 from legion.advisories.models import Advisory
 from legion.cases.models import Applicant, Case, CaseEvent, EligibilityRule
 from legion.cases.states import CaseState
+from legion.identity.models import DuplicateCandidate, ReviewStatus, WatchlistEntry, WatchlistHit
 from legion.interviews.models import InterviewSlot
 from legion.missions.models import Membership, Mission, Role
 
@@ -74,7 +75,7 @@ def test_personas_are_present_on_their_paths(demo_output):
     assert state_of("Volkov") == CaseState.REJECTED  # Russian national
     assert state_of("Kessler") == CaseState.ON_HOLD  # watch list
     assert state_of("Kowaltschuk") == CaseState.ON_HOLD  # applied twice
-    georgian = Applicant.objects.get(surname="Beridze")
+    georgian = Applicant.objects.get(surname="Beridze", case__mission__code="tbs")
     assert georgian.native_name == "გიორგი ბერიძე"
     assert Applicant.objects.get(surname="Takahashi").native_name == "高橋 健二"
     # The Japanese applicants read their case, e-mails and instructions in Japanese.
@@ -83,6 +84,39 @@ def test_personas_are_present_on_their_paths(demo_output):
     assert Case.objects.get(applicant__surname="Kovalchuk").language == "pl"
     russian = Case.objects.get(applicant__surname="Volkov")
     assert "nationals of Russia" in russian.events.get(action="reject").reason
+
+
+def test_demo_leaves_hq_security_real_screening_results_to_review(demo_output):
+    """Applicants are screened as they submit: deliberate duplicates across missions and
+    scripts open review items, the watch-list persona is held with the evidence."""
+
+    def item_between(surname_a, surname_b):
+        return DuplicateCandidate.objects.get(
+            status=ReviewStatus.OPEN,
+            case__applicant__surname=surname_b,
+            other_case__applicant__surname=surname_a,
+        )
+
+    bondarenko = item_between("Bondarenko", "Bondarenko")
+    assert bondarenko.case.mission.code == "waw" and bondarenko.other_case.mission.code == "vno"
+    assert bondarenko.explanation["given_name"]["level"] != "exact"  # Volodymyr / Vladimir
+    assert bondarenko.explanation["given_name"]["a"] in {"Vladimir", "Владимир"}
+    georgian = item_between("Beridze", "Beridze")
+    assert {georgian.case.mission.code, georgian.other_case.mission.code} == {"tbs", "ber"}
+    twice = item_between("Kovalchuk", "Kowaltschuk")
+    assert twice.explanation["passport_number"]["level"] == "exact"
+    assert twice.case.state == CaseState.ON_HOLD
+    assert twice.other_case.reference in twice.case.events.get(action="hold").reason
+
+    hit = WatchlistHit.objects.get(status=ReviewStatus.OPEN)
+    assert hit.entry.source == "demo-watchlist" and hit.entry.caption == "Viktor Kessler"
+    assert hit.case.applicant.surname == "Kessler" and hit.score >= 0.5
+    assert hit.explanation["date_of_birth"]["level"] == "exact"
+    hold = hit.case.events.get(action="hold")
+    assert hold.actor is None and "Viktor Kessler" in hold.reason
+    assert hold.data["watchlist_hits"] == [hit.pk]
+    assert WatchlistEntry.objects.filter(source="demo-watchlist", active=True).count() == 4
+    assert "3 duplicate review items and 1 watch-list hits open" in demo_output
 
 
 def test_demo_configures_missions_staff_advisories_rules_and_slots(demo_output):

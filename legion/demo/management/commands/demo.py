@@ -24,6 +24,7 @@ from legion.demo.setup import (
     demo_totp_secret,
     staff_logins,
 )
+from legion.identity.models import DuplicateCandidate, ReviewStatus, WatchlistHit
 from legion.missions.models import Mission
 
 
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             created = cases_bulk_generate(count=bulk, seed=seed, progress=self._progress)
             self.stdout.write(f"{created} bulk cases added.")
         self._print_states()
+        self._print_reviews()
         self._print_logins(logins)
 
     def _progress(self, done: int, total: int) -> None:
@@ -83,6 +85,14 @@ class Command(BaseCommand):
         counts = Counter(Case.objects.values_list("state", flat=True))
         line = ", ".join(f"{state.value} {counts.get(state.value, 0)}" for state in CaseState)
         self.stdout.write(f"Cases by state: {line}")
+
+    def _print_reviews(self) -> None:
+        duplicates = DuplicateCandidate.objects.filter(status=ReviewStatus.OPEN).count()
+        hits = WatchlistHit.objects.filter(status=ReviewStatus.OPEN).count()
+        self.stdout.write(
+            f"Identity screening at intake: {duplicates} duplicate review items and {hits} "
+            "watch-list hits open for HQ security (hq.security, /staff/security/)."
+        )
 
     def _print_logins(self, logins: list[Login]) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {demo_password()})")
