@@ -201,3 +201,66 @@ def test_cases_loaded_in_bulk_are_indexed_and_then_found_at_intake(warsaw, berli
     newer = submit(berlin, **SERHIY)
     item = DuplicateCandidate.objects.get()
     assert (item.case, item.other_case) == (newer, loaded)
+
+
+def test_intake_review_items_score_each_pair_as_batch_match_people_does(
+    warsaw, berlin, risk_notice, tmp_path
+):
+    """Intake scores candidates from their stored features; `match-people` normalises
+    the same people afresh and scores them in SQL (Splink). Pair by pair, the review
+    items intake opened carry the score the batch run gives the same two people."""
+    import csv
+
+    from legion.identity.batch import PersonRow, link_people
+    from legion.identity.services import applicant_people
+
+    bondarenko = {"date_of_birth": dt.date(1984, 2, 17), "nationality": "LT", "sex": "M"}
+    beridze = {"date_of_birth": dt.date(1987, 6, 2), "nationality": "GE", "passport_number": ""}
+    submit(warsaw, **SERHIY)
+    submit(berlin, **{**SERHIY, "given_name": "Sergei", "place_of_birth": "Kiev"})
+    submit(
+        warsaw,
+        given_name="Volodymyr",
+        surname="Bondarenko",
+        native_name="Володимир Бондаренко",
+        passport_number="LT 30817264",
+        place_of_birth="",
+        **bondarenko,
+    )
+    submit(
+        berlin,
+        given_name="Vladimir",
+        surname="Bondarenko",
+        native_name="Владимир Бондаренко",
+        passport_number="LT44120958",
+        place_of_birth="",
+        **bondarenko,
+    )
+    submit(warsaw, given_name="Giorgi", surname="Beridze", **beridze)
+    submit(berlin, given_name="George", surname="Beridze", native_name="გიორგი ბერიძე", **beridze)
+    # Typed in Cyrillic at Warsaw: only the stored romanisations meet the Latin spelling.
+    melnyk = {"date_of_birth": dt.date(1979, 8, 30), "nationality": "UA", "passport_number": ""}
+    submit(warsaw, given_name="Андрій", surname="Мельник", place_of_birth="", **melnyk)
+    submit(berlin, given_name="Andriy", surname="Melnyk", place_of_birth="", **melnyk)
+    intake = {
+        frozenset((item.case_id, item.other_case_id)): item.score
+        for item in DuplicateCandidate.objects.all()
+    }
+    assert len(intake) == 4
+    melnyk_item = DuplicateCandidate.objects.get(case__applicant__surname="Melnyk")
+    assert melnyk_item.explanation["given_name"]["level"] == "transliteration"
+
+    rows = [
+        PersonRow(f"{case.pk}~{number}", reading)
+        for case in Case.objects.select_related("applicant")
+        for number, reading in enumerate(applicant_people(case.applicant))
+    ]
+    out = tmp_path / "links.csv"
+    link_people(inputs=[rows], out=out, threshold=0.001)
+    batch: dict[frozenset, float] = {}
+    with out.open(newline="", encoding="utf-8") as handle:
+        for link in csv.DictReader(handle):
+            pair = frozenset(int(link[side].split("~")[0]) for side in ("id_a", "id_b"))
+            batch[pair] = max(batch.get(pair, 0.0), float(link["score"]))
+    for pair, score in intake.items():
+        assert score == pytest.approx(batch[pair], abs=2e-6), pair
