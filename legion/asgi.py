@@ -4,3 +4,8 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legion.settings")
 application = get_asgi_application()
+
+# Web workers live long: load the name romanisation rules before the first applicant.
+from legion.identity.normalise import warm_up  # noqa: E402
+
+warm_up()

@@ -19,7 +19,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -524,7 +524,15 @@ class Parameters:
     population: int = 0
 
     def weight(self, comparison: str, level: str) -> float:
-        return math.log2(self.m[comparison][level] / self.u[comparison][level])
+        return self._weights[comparison, level]
+
+    @cached_property
+    def _weights(self) -> dict[tuple[str, str], float]:
+        return {
+            (comparison, level): math.log2(m / self.u[comparison][level])
+            for comparison, levels in self.m.items()
+            for level, m in levels.items()
+        }
 
     @property
     def prior_weight(self) -> float:
@@ -587,6 +595,20 @@ def compare(
             "b": b.shown.get(comparison.name, ""),
         }
     return Score(probability_from_weight(total), total, explanation)
+
+
+def match_weight(
+    a: Person, b: Person, *, params: Parameters | None = None, prior: float | None = None
+) -> float:
+    """compare(a, b).weight without the explanation (the same sum in the same order):
+    for picking the best of several readings of two people before explaining it."""
+    params = params or parameters()
+    prior = params.prior if prior is None else prior
+    total = math.log2(prior / (1 - prior))
+    for comparison in COMPARISONS:
+        level = comparison.level_for(a, b)
+        total += 0.0 if level is None else params.weight(comparison.name, level.key)
+    return total
 
 
 def level_keys(a: Person, b: Person) -> dict[str, str | None]:

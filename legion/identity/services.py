@@ -27,10 +27,12 @@ from legion.cases.states import FINAL_STATES, CaseState
 from legion.crypto import blind_index
 from legion.identity.model import (
     MIN_POPULATION,
+    NAME_ONLY_RULE,
     Person,
     Score,
     compare,
     index_keys,
+    match_weight,
     parameters,
     person,
 )
@@ -178,7 +180,12 @@ def duplicate_prior() -> float:
 
 
 def best_score(ours: list[Person], theirs: list[Person], *, prior: float | None = None) -> Score:
-    return max((compare(a, b, prior=prior) for a in ours for b in theirs), key=lambda s: s.weight)
+    """The score of the best-matching readings of two people, explained."""
+    a, b = max(
+        ((a, b) for a in ours for b in theirs),
+        key=lambda pair: match_weight(*pair, prior=prior),
+    )
+    return compare(a, b, prior=prior)
 
 
 def _keys(
@@ -197,15 +204,6 @@ def _keys(
 class ScreeningResult:
     duplicates: list[DuplicateCandidate] = field(default_factory=list)
     hits: list[WatchlistHit] = field(default_factory=list)
-
-
-def applicant_index(*, applicant: Applicant) -> list[Person]:
-    """(Re)write the applicant's features and blocking keys; returns the readings."""
-    people = applicant_people(applicant)
-    with connection.cursor() as cursor:
-        for sql, params in _index_statements(applicant.pk, people):
-            cursor.execute(sql, params)
-    return people
 
 
 def _shown(applicant: Applicant | dict) -> dict[str, str]:
@@ -232,8 +230,8 @@ def _stored_people(variants: list[dict], shown: dict[str, str]) -> list[Person]:
 
 
 # Intake talks to the database in raw SQL: the ORM's statement building cost more than
-# the queries themselves (about 1 ms each), and on PostgreSQL the writes and the
-# candidate lookup travel as one statement, one round trip (see _screening_rows).
+# the queries themselves (about 1 ms each). On PostgreSQL the writes and the candidate
+# lookup travel as one prepared statement, one round trip (see _screening_rows).
 _qn = connection.ops.quote_name
 _FEATURES = _qn(ApplicantFeatures._meta.db_table)
 _KEYS = _qn(IdentityKey._meta.db_table)
@@ -242,9 +240,21 @@ _CASES = _qn(Case._meta.db_table)
 _DUPLICATES = _qn(DuplicateCandidate._meta.db_table)
 _ENTRIES = _qn(WatchlistEntry._meta.db_table)
 _HITS = _qn(WatchlistHit._meta.db_table)
+NAME_ONLY_PREFIX = f"{NAME_ONLY_RULE[0]}:"
 
 
-def _index_statements(applicant_id: int, people: list[Person]) -> list[tuple[str, list]]:
+def _one_of(keys: Iterable[str]) -> tuple[str, list]:
+    """`= ANY(array)` on PostgreSQL (one statement text whatever the number of keys, so
+    that it can be prepared once), `IN (...)` elsewhere."""
+    keys = sorted(keys)
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", [keys]
+    return f"IN ({', '.join(['%s'] * len(keys)) or 'NULL'})", keys
+
+
+def _index_statements(
+    applicant_id: int, people: list[Person], keys: set[str]
+) -> list[tuple[str, list]]:
     """Upsert the features, replace the blocking keys: (sql, params) in order."""
     variants = ApplicantFeatures._meta.get_field("variants").get_db_prep_save(
         [p.to_json() for p in people], connection
@@ -252,7 +262,6 @@ def _index_statements(applicant_id: int, people: list[Person]) -> list[tuple[str
     now = ApplicantFeatures._meta.get_field("updated_at").get_db_prep_save(
         timezone.now(), connection
     )
-    keys = sorted(_keys(people, name_only=True))
     statements = [
         (
             f"INSERT INTO {_FEATURES} (applicant_id, variants, updated_at) "  # noqa: S608
@@ -262,23 +271,21 @@ def _index_statements(applicant_id: int, people: list[Person]) -> list[tuple[str
         ),
         (f"DELETE FROM {_KEYS} WHERE applicant_id = %s", [applicant_id]),  # noqa: S608
     ]
-    if keys:
+    insert = f"INSERT INTO {_KEYS} ({_qn('key')}, applicant_id)"
+    if connection.vendor == "postgresql":
+        statements.append((f"{insert} SELECT unnest(%s::text[]), %s", [sorted(keys), applicant_id]))
+    elif keys:
         rows = ", ".join(["(%s, %s)"] * len(keys))
         statements.append(
             (
-                f"INSERT INTO {_KEYS} ({_qn('key')}, applicant_id) VALUES {rows}",  # noqa: S608
-                [value for key in keys for value in (key, applicant_id)],
+                f"{insert} VALUES {rows}",
+                [value for key in sorted(keys) for value in (key, applicant_id)],
             )
         )
     return statements
 
 
-def _in(values: Iterable[str]) -> tuple[str, list[str]]:
-    values = sorted(values) or [""]
-    return ", ".join(["%s"] * len(values)), values
-
-
-def _candidates_sql(case: Case, ours: list[Person]) -> tuple[str, list]:
+def _candidates_sql(case: Case, keys: set[str]) -> tuple[str, list]:
     """Applicants sharing a duplicate key (their features, passport, case and whether
     the pair was raised before) and active watch-list entries sharing any key (name
     alone included) that this case has no hit for: one SELECT, either kind per row.
@@ -286,13 +293,15 @@ def _candidates_sql(case: Case, ours: list[Person]) -> tuple[str, list]:
     Name-only keys serve watch lists alone: among a million applicants a common name
     is no evidence. Watch-list keys are found as `applicant_id IS NULL`, which the
     (key, applicant) index answers without visiting the applicants' name keys."""
-    duplicate_in, duplicate_keys = _in(_keys(ours, name_only=False))
-    any_in, any_keys = _in(_keys(ours, name_only=True))
+    duplicate_keys, duplicate_params = _one_of(
+        k for k in keys if not k.startswith(NAME_ONLY_PREFIX)
+    )
+    any_keys, any_params = _one_of(keys)
     sql = f"""
         SELECT 'a', c.id, a.passport_number, f.variants, a.given_name, a.surname,
                a.date_of_birth, a.sex, a.nationality, a.place_of_birth, NULL, NULL, NULL
         FROM (SELECT DISTINCT applicant_id FROM {_KEYS}
-              WHERE {_qn("key")} IN ({duplicate_in}) AND applicant_id IS NOT NULL
+              WHERE {_qn("key")} {duplicate_keys} AND applicant_id IS NOT NULL
                 AND applicant_id <> %s
               ORDER BY applicant_id LIMIT {MAX_CANDIDATES}) m
         JOIN {_FEATURES} f ON f.applicant_id = m.applicant_id
@@ -308,39 +317,52 @@ def _candidates_sql(case: Case, ours: list[Person]) -> tuple[str, list]:
         FROM {_ENTRIES} e
         WHERE e.active AND e.id IN (
             SELECT entry_id FROM {_KEYS}
-            WHERE {_qn("key")} IN ({any_in}) AND applicant_id IS NULL)
+            WHERE {_qn("key")} {any_keys} AND applicant_id IS NULL)
           AND NOT EXISTS (SELECT 1 FROM {_HITS} h WHERE h.case_id = %s AND h.entry_id = e.id)
     """  # noqa: S608 (table names from the models, every value a parameter)
     params = [
-        *duplicate_keys,
+        *duplicate_params,
         case.applicant_id,
-        CaseState.DRAFT,
+        CaseState.DRAFT.value,
         case.pk,
         case.pk,
-        *any_keys,
+        *any_params,
         case.pk,
     ]
     return sql, params
 
 
 def _screening_rows(case: Case, ours: list[Person]) -> list[tuple]:
-    """Index the applicant and find its candidates. On PostgreSQL the writes are
-    data-modifying CTEs of the candidate SELECT, so a submission costs one round trip
-    (the SELECT sees the snapshot before the writes: the applicant's own new keys are
-    not among its candidates either way)."""
-    writes = _index_statements(case.applicant_id, ours)
-    select, select_params = _candidates_sql(case, ours)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            ctes = ", ".join(f"w{number} AS ({sql})" for number, (sql, _p) in enumerate(writes))
-            cursor.execute(
-                f"WITH {ctes} {select}",
-                [value for _sql, params in writes for value in params] + select_params,
-            )
-        else:
+    """Index the applicant and find its candidates.
+
+    On PostgreSQL the writes are data-modifying CTEs of the candidate SELECT: one round
+    trip (the SELECT sees the snapshot before the writes, so the applicant's own new
+    keys are not among its candidates, as on SQLite where they are excluded by id). The
+    statement's text does not depend on the applicant and it is prepared on the server,
+    so planning it (about a millisecond) is paid once per connection, not per
+    submission."""
+    keys = _keys(ours, name_only=True, keyer=passport_keyer())
+    writes = _index_statements(case.applicant_id, ours, keys)
+    select, select_params = _candidates_sql(case, keys)
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
             for sql, params in writes:
                 cursor.execute(sql, params)
             cursor.execute(select, select_params)
+            return cursor.fetchall()
+    import psycopg
+
+    ctes = ", ".join(f"w{number} AS ({sql})" for number, (sql, _params) in enumerate(writes))
+    connection.ensure_connection()
+    # Django's cursors bind on the client (psycopg's ClientCursor), which never prepares,
+    # and its wrapper cannot ask for preparation: this one statement is psycopg's own
+    # (so it is not in Django's query log), on the same connection and transaction.
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(
+            f"WITH {ctes} {select}",
+            [value for _sql, params in writes for value in params] + select_params,
+            prepare=True,
+        )
         return cursor.fetchall()
 
 

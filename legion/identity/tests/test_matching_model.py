@@ -125,3 +125,20 @@ def test_missing_values_are_neutral():
     a = named("James", "Turner", date_of_birth="1988-04-12")
     b = named("James", "Turner", date_of_birth="1988-04-12", passport_number="500000001")
     assert compare(a, b).explanation["passport_number"]["weight"] == 0
+
+
+def test_weight_alone_is_exactly_the_explained_scores_weight():
+    """Intake picks the best readings by match_weight, then explains them with compare."""
+    from legion.identity.model import match_weight
+
+    people = [
+        named("James", "Turner", date_of_birth="1988-04-12", passport_number="500000001"),
+        named("Jim", "Turner", date_of_birth="1988-12-04"),
+        named("Владимир", "Коваленко", date_of_birth="1990", nationality="UA"),
+        named("Volodymyr", "Kovalenko", date_of_birth="1990-03-14", nationality="UA"),
+        named("Priya", "Sharma", sex="F", place_of_birth="Mumbai"),
+    ]
+    for a in people:
+        for b in people:
+            for prior in (None, 1e-5):
+                assert match_weight(a, b, prior=prior) == compare(a, b, prior=prior).weight
