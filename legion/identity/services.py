@@ -180,12 +180,12 @@ def duplicate_prior() -> float:
 
 
 def best_score(ours: list[Person], theirs: list[Person], *, prior: float | None = None) -> Score:
-    """The score of the best-matching readings of two people, explained."""
-    a, b = max(
-        ((a, b) for a in ours for b in theirs),
-        key=lambda pair: match_weight(*pair, prior=prior),
-    )
-    return compare(a, b, prior=prior)
+    """The score of the best-matching readings of two people, explained (most people
+    have one reading: then there is nothing to choose)."""
+    pairs = [(a, b) for a in ours for b in theirs]
+    if len(pairs) > 1:
+        pairs = [max(pairs, key=lambda pair: match_weight(*pair, prior=prior))]
+    return compare(*pairs[0], prior=prior)
 
 
 def _keys(
