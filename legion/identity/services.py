@@ -954,6 +954,37 @@ def applicants_index_missing(*, batch_size: int = 5000, progress: Any = None) ->
             progress(done)
 
 
+def identity_keys_rebuild(*, batch_size: int = 5000) -> int:
+    """Recompute the blocking keys of every indexed applicant and active watch-list entry
+    (after LEGION_BLIND_INDEX_KEY changed: passport keys are blind indexes, and stale ones
+    would silently stop duplicates being found). Each batch swaps its keys in one
+    transaction, so intake keeps screening against a complete index meanwhile.
+    Returns how many applicants and entries were re-keyed."""
+    keyer = passport_keyer()
+    done, last = 0, 0
+    indexed = Applicant.objects.filter(identity_features__isnull=False).order_by("pk")
+    while applicants := list(indexed.filter(pk__gt=last)[:batch_size]):
+        last = applicants[-1].pk
+        keys = [
+            IdentityKey(key=key, applicant_id=applicant.pk)
+            for applicant in applicants
+            for key in _keys(applicant_people(applicant), name_only=True, keyer=keyer)
+        ]
+        with transaction.atomic():
+            IdentityKey.objects.filter(applicant_id__in=[a.pk for a in applicants]).delete()
+            IdentityKey.objects.bulk_create(keys, batch_size=2000)
+        done += len(applicants)
+    for entry in WatchlistEntry.objects.filter(active=True).order_by("pk").iterator():
+        with transaction.atomic():
+            entry.keys.all().delete()
+            IdentityKey.objects.bulk_create(
+                IdentityKey(key=key, entry=entry)
+                for key in _keys(entry_people(entry), name_only=True, keyer=keyer)
+            )
+        done += 1
+    return done
+
+
 def _copy(table: str, columns: str, rows: list[tuple], *, json_column: int | None = None) -> None:
     """COPY rows into a PostgreSQL table (several times faster than INSERT)."""
     from psycopg.types.json import Jsonb

@@ -1,8 +1,10 @@
 """Intake: every submission is checked against all missions' applicants and watch lists."""
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 
 from legion.advisories.services import case_acknowledge_advisories
 from legion.cases.models import Case, CaseEvent
@@ -196,7 +198,10 @@ def test_cases_loaded_in_bulk_are_indexed_and_then_found_at_intake(warsaw, berli
         f.CaseFactory(mission=warsaw, **{f"applicant__{k}": v for k, v in SERHIY.items()}),
         S.IN_REVIEW,
     )
-    assert applicants_index_missing() == 1
+    # The batch command indexes them first (and says so), then intake finds them.
+    out = io.StringIO()
+    call_command("dedupe-applicants", stdout=out)
+    assert "1 applicants added to the intake index" in out.getvalue()
     assert applicants_index_missing() == 0
     newer = submit(berlin, **SERHIY)
     item = DuplicateCandidate.objects.get()
@@ -264,3 +269,34 @@ def test_intake_review_items_score_each_pair_as_batch_match_people_does(
             batch[pair] = max(batch.get(pair, 0.0), float(link["score"]))
     for pair, score in intake.items():
         assert score == pytest.approx(batch[pair], abs=2e-6), pair
+
+
+def test_reindex_after_a_new_blind_index_key_rekeys_applicants_and_watch_lists(
+    warsaw, risk_notice, settings
+):
+    from legion.identity.models import WatchlistEntry
+    from legion.identity.services import watchlist_import
+
+    watchlist_import(
+        source="test list",
+        text="id,name,birth_date,passport_number\nw1,Ivan Petrenko,1970-01-02,XY9876543\n",
+        fmt="csv",
+    )
+    case = submit(warsaw, **SERHIY)
+    entry = WatchlistEntry.objects.get()
+
+    def passport_keys(**owner) -> set[str]:
+        keys = IdentityKey.objects.filter(**owner).values_list("key", flat=True)
+        return {k for k in keys if k.startswith("passport:")}
+
+    old_applicant, old_entry = passport_keys(applicant=case.applicant), passport_keys(entry=entry)
+    assert old_applicant and old_entry
+    settings.LEGION_BLIND_INDEX_KEY = "a-new-blind-index-key-of-some-length"
+    call_command("rotate-keys", "--reindex", stdout=io.StringIO())
+    new_applicant, new_entry = passport_keys(applicant=case.applicant), passport_keys(entry=entry)
+    # Same number of keys, none of them the old ones: intake (using the new key) finds them.
+    assert len(new_applicant) == len(old_applicant) and not new_applicant & old_applicant
+    assert len(new_entry) == len(old_entry) and not new_entry & old_entry
+    again = submit(f.MissionFactory(code="ber"), **{**SERHIY, "given_name": "Sergei"})
+    assert DuplicateCandidate.objects.get().other_case == case
+    assert again.state == S.SUBMITTED

@@ -4,13 +4,15 @@
 legion rotate-keys --new-key   # print a fresh key to put first in LEGION_FIELD_KEYS
 legion rotate-keys --check     # count what is still under older keys (exit 1 if any)
 legion rotate-keys             # re-seal, in committed batches
-legion rotate-keys --reindex   # recompute blind indexes (after LEGION_BLIND_INDEX_KEY changed)
+legion rotate-keys --reindex   # recompute blind indexes and identity keys (after
+                               # LEGION_BLIND_INDEX_KEY changed)
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from legion.crypto import field_keys, generate_key
 from legion.dataprotection.keys import blind_indexes_rebuild, keys_rotate
+from legion.identity.services import identity_keys_rebuild
 
 
 class Command(BaseCommand):
@@ -20,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="Only count what is left.")
         parser.add_argument("--new-key", action="store_true", help="Print a new key and stop.")
         parser.add_argument(
-            "--reindex", action="store_true", help="Recompute blind indexes and stop."
+            "--reindex",
+            action="store_true",
+            help="Recompute blind indexes and identity keys, and stop.",
         )
         parser.add_argument("--batch-size", type=int, default=500)
 
@@ -41,6 +45,8 @@ class Command(BaseCommand):
         if reindex:
             changed = blind_indexes_rebuild(batch_size=batch_size)
             self.stdout.write(f"Recomputed blind indexes: {changed} changed.")
+            rekeyed = identity_keys_rebuild(batch_size=batch_size)
+            self.stdout.write(f"Recomputed identity keys of {rekeyed} applicants and entries.")
             return
         report = keys_rotate(batch_size=batch_size, dry_run=check)
         if check:

@@ -4,13 +4,19 @@ legion dedupe-applicants [--engine duckdb|spark] [--threshold 0.5]
 
 Runs the batch linkage (the same model as intake) over all missions' applicants and
 opens a duplicate review item for each pair above the threshold that HQ security has
-not seen yet. Nothing is merged.
+not seen yet. Nothing is merged. Applicants not yet in intake's index (cases loaded in
+bulk, e.g. `legion demo --bulk` or a migration from another system) are indexed first,
+so that later submissions are checked against them too.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from legion.identity.batch import ENGINES
-from legion.identity.services import DUPLICATE_THRESHOLD, applicants_dedupe
+from legion.identity.services import (
+    DUPLICATE_THRESHOLD,
+    applicants_dedupe,
+    applicants_index_missing,
+)
 
 
 class Command(BaseCommand):
@@ -23,5 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, engine, threshold, **options):
         if not 0 < threshold < 1:
             raise CommandError("--threshold must be between 0 and 1.", returncode=2)
+        indexed = applicants_index_missing()
+        self.stdout.write(f"{indexed} applicants added to the intake index")
         opened = applicants_dedupe(engine=engine, threshold=threshold, progress=True)
         self.stdout.write(f"{len(opened)} new duplicate review items")
