@@ -34,7 +34,9 @@ DEFAULT_PARAMETERS: dict[str, dict] = {
 class RuleResult:
     code: str
     passed: bool
-    message: str
+    message: str  # to the applicant, in their language
+    # For staff, in the workspace's English: the same finding about the applicant.
+    note: str = ""
     # Not eligible for the legion, but welcome through humanitarian channels.
     suggests_referral: bool = False
 
@@ -77,7 +79,9 @@ def check_age(case: Case, params: dict) -> RuleResult:
     born = case.applicant.date_of_birth
     low, high = params.get("min_age", 18), params.get("max_age", 60)
     if born is None:
-        return RuleResult(Code.AGE, False, _("Your date of birth is missing."))
+        return RuleResult(
+            Code.AGE, False, _("Your date of birth is missing."), note="Date of birth missing."
+        )
     age = age_on(born, _application_day(case))
     if age < low:
         return RuleResult(
@@ -85,17 +89,20 @@ def check_age(case: Case, params: dict) -> RuleResult:
             False,
             _("You must be at least %(min)d years old to apply; you are %(age)d.")
             % {"min": low, "age": age},
+            note=f"Under the minimum age: {age} (minimum {low}).",
         )
     if age > high:
         return RuleResult(
             Code.AGE,
             False,
             _("The upper age limit is %(max)d; you are %(age)d.") % {"max": high, "age": age},
+            note=f"Over the age limit: {age} (maximum {high}).",
         )
     return RuleResult(
         Code.AGE,
         True,
         _("Your age (%(age)d) is within %(min)d–%(max)d.") % {"age": age, "min": low, "max": high},
+        note=f"Age {age}, within {low}–{high}.",
     )
 
 
@@ -108,7 +115,10 @@ def check_experience(case: Case, params: dict) -> RuleResult:
     if qualifying:
         labels = ", ".join(sorted({str(ServiceRecord.Kind(r.kind).label) for r in qualifying}))
         return RuleResult(
-            Code.EXPERIENCE, True, _("Documented experience: %(kinds)s.") % {"kinds": labels}
+            Code.EXPERIENCE,
+            True,
+            _("Documented experience: %(kinds)s.") % {"kinds": labels},
+            note=f"Documented experience: {labels}.",
         )
     if records:
         message = ngettext(
@@ -116,19 +126,26 @@ def check_experience(case: Case, params: dict) -> RuleResult:
             "At least %(years)d years of service are required.",
             min_years,
         ) % {"years": min_years}
+        note = f"Less than the required {min_years} years of service."
     else:
         message = _(
             "The legion takes only people with military or law-enforcement experience, "
             "or a licensed medical profession, because there is no time for basic training."
         )
-    return RuleResult(Code.EXPERIENCE, False, message, suggests_referral=True)
+        note = "No military, law-enforcement or medical experience declared."
+    return RuleResult(Code.EXPERIENCE, False, message, note=note, suggests_referral=True)
 
 
 def check_passport_validity(case: Case, params: dict) -> RuleResult:
     months = params.get("min_months", 6)
     expiry = case.applicant.passport_expiry
     if expiry is None:
-        return RuleResult(Code.PASSPORT_VALIDITY, False, _("Your passport expiry date is missing."))
+        return RuleResult(
+            Code.PASSPORT_VALIDITY,
+            False,
+            _("Your passport expiry date is missing."),
+            note="Passport expiry date missing.",
+        )
     needed = add_months(_application_day(case), months)
     if expiry < needed:
         return RuleResult(
@@ -140,22 +157,30 @@ def check_passport_validity(case: Case, params: dict) -> RuleResult:
                 months,
             )
             % {"months": months},
+            note=f"Passport valid for less than {months} months from the application date.",
         )
     return RuleResult(
         Code.PASSPORT_VALIDITY,
         True,
         _("Your passport is valid for long enough."),
+        note=f"Passport valid for at least {months} months.",
     )
 
 
 def check_criminal_record(case: Case, params: dict) -> RuleResult:
     if case.applicant.has_criminal_record:
         return RuleResult(
-            Code.CRIMINAL_RECORD, False, _("Applicants with a criminal record cannot be accepted.")
+            Code.CRIMINAL_RECORD,
+            False,
+            _("Applicants with a criminal record cannot be accepted."),
+            note="Declares a criminal record.",
         )
     if case.applicant.has_criminal_record is None:
         return RuleResult(
-            Code.CRIMINAL_RECORD, False, _("Please tell us whether you have a criminal record.")
+            Code.CRIMINAL_RECORD,
+            False,
+            _("Please tell us whether you have a criminal record."),
+            note="Has not said whether they have a criminal record.",
         )
     if params.get("certificate_required", True) and not any(
         d.kind == Document.Kind.CRIMINAL_RECORD and d.status != Document.Status.REJECTED
@@ -165,8 +190,14 @@ def check_criminal_record(case: Case, params: dict) -> RuleResult:
             Code.CRIMINAL_RECORD,
             False,
             _("Please upload a criminal record certificate from your country."),
+            note="No criminal record certificate uploaded.",
         )
-    return RuleResult(Code.CRIMINAL_RECORD, True, _("No criminal record declared."))
+    return RuleResult(
+        Code.CRIMINAL_RECORD,
+        True,
+        _("No criminal record declared."),
+        note="No criminal record declared.",
+    )
 
 
 def check_excluded_nationality(case: Case, params: dict) -> RuleResult:
@@ -182,8 +213,14 @@ def check_excluded_nationality(case: Case, params: dict) -> RuleResult:
             False,
             _("Under current policy the legion cannot accept nationals of %(countries)s.")
             % {"countries": names},
+            note=f"National of {names}: not accepted under current policy.",
         )
-    return RuleResult(Code.EXCLUDED_NATIONALITY, True, _("Your nationality can be accepted."))
+    return RuleResult(
+        Code.EXCLUDED_NATIONALITY,
+        True,
+        _("Your nationality can be accepted."),
+        note="Nationality can be accepted.",
+    )
 
 
 def check_working_language(case: Case, params: dict) -> RuleResult:
@@ -192,13 +229,19 @@ def check_working_language(case: Case, params: dict) -> RuleResult:
     required = params.get("languages", ["en"])
     spoken = {entry.get("code") for entry in case.applicant.languages or []}
     if spoken & set(required):
-        return RuleResult(Code.WORKING_LANGUAGE, True, _("You speak a working language."))
+        return RuleResult(
+            Code.WORKING_LANGUAGE,
+            True,
+            _("You speak a working language."),
+            note="Speaks a working language.",
+        )
     names = ", ".join(language_name(code) for code in required)
     return RuleResult(
         Code.WORKING_LANGUAGE,
         False,
         _("A basic command of one of these languages is required: %(languages)s.")
         % {"languages": names},
+        note=f"Speaks none of the working languages ({names}).",
     )
 
 
@@ -206,11 +249,17 @@ def check_advisory(case: Case, params: dict) -> RuleResult:
     from legion.advisories.services import case_has_current_acknowledgements
 
     if case_has_current_acknowledgements(case=case):
-        return RuleResult(Code.ADVISORY, True, _("You acknowledged the legal advisory."))
+        return RuleResult(
+            Code.ADVISORY,
+            True,
+            _("You acknowledged the legal advisory."),
+            note="Legal advisory acknowledged.",
+        )
     return RuleResult(
         Code.ADVISORY,
         False,
         _("Please read and acknowledge the legal advisory for your nationality."),
+        note="Legal advisory for their nationality not yet acknowledged.",
     )
 
 

@@ -43,6 +43,9 @@ def test_officer_sees_identity_documents_experience_eligibility_and_history(
     assert case.applicant.email in text
     assert "British Army, Parachute Regiment" in text  # experience
     assert "Eligibility" in text and "Documented experience" in text
+    # Staff read findings about the applicant, not the portal's words to the applicant.
+    assert "Speaks a working language." in text and "Legal advisory acknowledged." in text
+    assert "You speak" not in text and "Your age" not in text
     assert len(response.context["documents"]) == 3
     assert "start review" in text  # the timeline
     assert action_names(response) == {"refer", "reject", "schedule_interview"}
