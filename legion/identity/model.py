@@ -350,13 +350,16 @@ def name_comparison(name: str, label: str, col: str, other: str) -> Comparison:
             f"levenshtein(l.{col}, r.{col}) <= 2",
             lambda a, b: _lev(own(a).primary, own(b).primary) <= 2,
         ),
+        # A swap often comes with a typo in one of the two names (langer / laznger).
         Level(
             "swapped",
             "Given name and surname swapped",
-            f"l.{col} = r.{other} OR l.{col}_phon = r.{other}_phon",
+            f"l.{col} = r.{other} OR l.{col}_phon = r.{other}_phon "
+            f"OR levenshtein(l.{col}, r.{other}) <= 1",
             lambda a, b: (
                 _eq(own(a).primary, other_of(b).primary)
                 or _eq(own(a).phonetic, other_of(b).phonetic)
+                or (bool(other_of(b).primary) and _lev(own(a).primary, other_of(b).primary) <= 1)
             ),
         ),
         Level("different", "Different", "ELSE", lambda a, b: True),
