@@ -136,6 +136,21 @@ def test_batch_scores_equal_intake_scores_pair_by_pair(tmp_path, small_set):
         assert float(link["score"]) == pytest.approx(expected, abs=2e-6)
 
 
+def test_batch_scores_a_swap_with_a_typo_as_intake_does(tmp_path):
+    # The same passport makes them candidates; the names are what is compared.
+    same = {"date_of_birth": "1980-08-10", "passport_number": "FA1234567"}
+    rows = [
+        PersonRow("a", person(given_name="Gabrielle", surname="Langer", **same)),
+        PersonRow("b", person(given_name="Laznger", surname="Gabrielle", **same)),
+    ]
+    out = tmp_path / "links.csv"
+    link_people(inputs=[rows], out=out, threshold=0.0)
+    [link] = read_links(out)
+    score = compare(rows[0].person, rows[1].person, prior=parameters().prior_for(2))
+    assert score.explanation["surname"]["level"] == "swapped"
+    assert float(link["score"]) == pytest.approx(score.probability, abs=2e-6)
+
+
 def test_batch_finds_the_duplicates_of_a_small_labelled_set(tmp_path, small_set):
     a, b = split_for_linking(small_set)
     write_csv(a, tmp_path / "a.csv")

@@ -68,6 +68,16 @@ def test_swapped_given_name_and_surname_are_recognised():
     assert compare(a, b).probability > 0.5
 
 
+def test_swap_with_a_typo_in_one_name_is_still_a_swap():
+    a = named("Gabrielle", "Langer", date_of_birth="1980-08-10")
+    b = named("Laznger", "Gabrielle", date_of_birth="1980-08-10")
+    assert level(a, b, "given_name") == "swapped"
+    assert level(a, b, "surname") == "swapped"
+    # Two typos, or a missing other name, are not a swap.
+    assert level(a, named("Lazngre", "Gabrielle"), "surname") == "different"
+    assert level(named("L", "Langer"), named("Anna", ""), "given_name") == "different"
+
+
 def test_nicknames_come_from_the_nicknames_library():
     assert level(named("Bill", "Turner"), named("William", "Turner"), "given_name") == "nickname"
     assert level(named("Liz", "Turner"), named("Elizabeth", "Turner"), "given_name") == "nickname"
