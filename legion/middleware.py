@@ -1,7 +1,8 @@
 """Site-wide middleware."""
 
 from django.core.exceptions import DisallowedHost
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 
 class SameOriginFetchMiddleware:
@@ -27,4 +28,19 @@ class SameOriginFetchMiddleware:
             if host:
                 scheme = "https" if request.is_secure() else "http"
                 meta["HTTP_ORIGIN"] = f"{scheme}://{host}"
+        return self.get_response(request)
+
+
+class StaffEnglishMiddleware:
+    """The staff workspace (/staff/) is written in English: its dates, numbers and the
+    services' messages follow it whatever the browser asks for, so a French month or a
+    Polish refusal never appears in an English work tool. After LocaleMiddleware."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/staff/"):
+            translation.activate("en")
+            request.LANGUAGE_CODE = "en"
         return self.get_response(request)

@@ -147,6 +147,7 @@ MIDDLEWARE = [
     "legion.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "legion.middleware.StaffEnglishMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF: our pages send Origin "null" (Referrer-Policy no-referrer).
     "legion.middleware.SameOriginFetchMiddleware",

@@ -256,3 +256,17 @@ def test_on_hold_case_shows_where_it_was_held_from(client_of, officer, case):
     response = page(client_of(officer), case)
     assert "held from in_review" in response.text
     assert action_names(response) == set()
+
+
+def test_workspace_stays_in_english_whatever_the_browser_asks_for(client_of, officer, case):
+    case = steps.in_review(case, officer)
+    client = client_of(officer)
+    client.cookies["django_language"] = "fr"
+    response = client.get(
+        reverse("workspace:case", args=[case.reference]), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert response["Content-Language"] == "en"
+    submitted = case.submitted_at
+    assert f"{submitted.day} {submitted:%b} {submitted.year}" in response.text  # "27 Nov 2026"
+    # The portal still follows the applicant's choice.
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="fr")["Content-Language"] == "fr"
