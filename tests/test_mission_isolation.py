@@ -168,7 +168,9 @@ PERSONAL_A = {
     "native_name": "Арчибальд Квілфезер",
     "email": "a.quillfeather@example.org",
     "phone": "+44 7700 900461",
-    "address": "7 Rookery Lane, Aldershot",
+    "address_line_1": "7 Rookery Lane",
+    "address_town": "Farnborough",
+    "address_postcode": "GU12 4QX",
     "passport_number": "GBQ7731904",
 }
 PERSONAL_B = {

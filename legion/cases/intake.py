@@ -289,11 +289,52 @@ def _clean_phone(value: Any) -> str:
     return text
 
 
-def _clean_address(value: Any) -> str:
-    text = str(value or "").strip()
-    if len(text) > 500:
-        raise ValidationError(_("Address must be 500 characters or fewer."))
+def _clean_address_line_1(value: Any) -> str:
+    return _text(
+        value,
+        required=None,
+        max_length=100,
+        too_long=_("Address line 1 must be 100 characters or fewer."),
+    )
+
+
+def _clean_address_line_2(value: Any) -> str:
+    return _text(
+        value,
+        required=None,
+        max_length=100,
+        too_long=_("Address line 2 must be 100 characters or fewer."),
+    )
+
+
+def _clean_address_town(value: Any) -> str:
+    return _text(
+        value,
+        required=None,
+        max_length=100,
+        too_long=_("Town or city must be 100 characters or fewer."),
+    )
+
+
+def _clean_address_postcode(value: Any) -> str:
+    # Kept as written: formats differ from country to country, and some have none.
+    text = _text(
+        value,
+        required=None,
+        max_length=20,
+        too_long=_("Postcode or ZIP code must be 20 characters or fewer."),
+    )
+    if not re.fullmatch(r"[A-Za-z0-9 \-]*", text):
+        raise ValidationError(
+            _("Postcode or ZIP code must only include letters, numbers, spaces and hyphens.")
+        )
     return text
+
+
+def _clean_address_country(value: Any) -> str:
+    return _country(
+        value, required=None, invalid=_("Select the country you live in from the list.")
+    )
 
 
 def _clean_has_criminal_record(value: Any) -> bool:
@@ -322,7 +363,11 @@ APPLICANT_FIELDS = {
     "passport_expiry": _clean_passport_expiry,
     "email": _clean_email,
     "phone": _clean_phone,
-    "address": _clean_address,
+    "address_line_1": _clean_address_line_1,
+    "address_line_2": _clean_address_line_2,
+    "address_town": _clean_address_town,
+    "address_postcode": _clean_address_postcode,
+    "address_country": _clean_address_country,
     "has_criminal_record": _clean_has_criminal_record,
 }
 # Not an applicant field: the language of the case (e-mails, instructions).

@@ -46,7 +46,13 @@ class Applicant(models.Model):
     passport_expiry = models.DateField(null=True, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    address = models.TextField(blank=True)
+    # Home address, as an embassy's visa form asks for it; identity matching compares the
+    # street line, town and postcode. Postcodes are kept as written (formats differ by country).
+    address_line_1 = models.CharField(max_length=100, blank=True)  # building and street
+    address_line_2 = models.CharField(max_length=100, blank=True)
+    address_town = models.CharField(max_length=100, blank=True)  # town or city
+    address_postcode = models.CharField(max_length=20, blank=True)  # postcode or ZIP code
+    address_country = CountryField(blank=True)  # country of residence
     # Working languages the applicant speaks, with a self-assessed level.
     languages = models.JSONField(default=list, blank=True)
     has_criminal_record = models.BooleanField(null=True, blank=True)
@@ -58,6 +64,13 @@ class Applicant(models.Model):
     @property
     def full_name(self) -> str:
         return str(self)
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The home address as it is written on an envelope: the filled-in lines only."""
+        town = " ".join(part for part in (self.address_town, self.address_postcode) if part)
+        lines = (self.address_line_1, self.address_line_2, town, self.address_country.name)
+        return [str(line) for line in lines if line]
 
 
 class Case(CaseWorkflow, FSMModelMixin, models.Model):

@@ -59,7 +59,11 @@ APPLICANT_SCRUB = {
     "passport_expiry": None,
     "email": "",
     "phone": "",
-    "address": "",
+    "address_line_1": "",
+    "address_line_2": "",
+    "address_town": "",
+    "address_postcode": "",
+    "address_country": "",
     "languages": [],
     "has_criminal_record": None,
 }
