@@ -614,6 +614,7 @@ SECTIONS = (
     "nationality",
     "passport",
     "contact",
+    "address",
     "languages",
     "experience",
     "criminal_record",
@@ -640,6 +641,10 @@ def draft_missing(*, case: Case) -> dict[str, str]:
         missing["passport"] = _("Enter your passport details.")
     if not applicant.email:
         missing["contact"] = _("Enter your e-mail address.")
+    if not (applicant.address_line_1 and applicant.address_town and applicant.address_country):
+        missing["address"] = _(
+            "Enter your home address: at least address line 1, town or city, and country."
+        )
     if not applicant.languages:
         missing["languages"] = _("Add at least one language you can work in.")
     if applicant.has_criminal_record is None:

@@ -117,6 +117,12 @@ def answer_rows(case: Case) -> list[Row]:
             gettext_lazy("language for e-mails"),
         ),
         Row(
+            gettext_lazy("Home address"),
+            a.address_lines,
+            _change("address"),
+            gettext_lazy("home address"),
+        ),
+        Row(
             gettext_lazy("Languages you can work in"),
             [
                 f"{language_name(i['code'])}: {levels.get(i.get('level'), '')}"

@@ -241,6 +241,56 @@ class ContactForm(ServiceForm):
         self.fields["language"].choices = interface_language_choices()
 
 
+class AddressForm(ServiceForm):
+    """The home address in the GOV.UK "Addresses" pattern: one fieldset of separate
+    boxes that browsers can fill in, and no guessing of the format of a country's
+    postcode (many countries have none)."""
+
+    fieldset = True  # the boxes are one question: legend as the page heading
+
+    address_line_1 = forms.CharField(
+        label=_("Address line 1"),
+        error_messages={"required": _("Enter address line 1, typically the building and street.")},
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    )
+    address_line_2 = forms.CharField(
+        label=_("Address line 2 (optional)"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
+    )
+    address_town = forms.CharField(
+        label=_("Town or city"),
+        error_messages={"required": _("Enter your town or city.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "address-level2", "class": "input input--width-20"}
+        ),
+    )
+    address_postcode = forms.CharField(
+        label=_("Postcode or ZIP code (optional)"),
+        help_text=_("Leave this empty if addresses in your country have no postcode."),
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "postal-code",
+                "spellcheck": "false",
+                "class": "input input--width-10",
+            }
+        ),
+    )
+    address_country = forms.ChoiceField(
+        label=_("Country"),
+        error_messages={
+            "required": _("Select the country you live in."),
+            "invalid_choice": _("Select the country you live in from the list."),
+        },
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["address_country"].choices = country_choices(str(_("Select a country")))
+
+
 class CriminalRecordForm(ServiceForm):
     has_criminal_record = forms.TypedChoiceField(
         label=_("Do you have a criminal record?"),

@@ -16,6 +16,7 @@ class Question:
     title: str | Promise
     form_class: type | None = None  # None: a page with its own view
     url_name: str = "portal:apply_question"
+    heading: str | Promise = ""  # the page's h1 when it differs from the title
 
     def url(self) -> str:
         if self.form_class is None:
@@ -30,6 +31,13 @@ QUESTIONS = (
     Question("nationality", "nationality", _("Nationality"), forms.NationalityForm),
     Question("passport", "passport", _("Passport"), forms.PassportForm),
     Question("contact", "contact", _("Contact details"), forms.ContactForm),
+    Question(
+        "address",
+        "address",
+        _("Home address"),
+        forms.AddressForm,
+        heading=_("What is your home address?"),
+    ),
     Question(
         "languages", "languages", _("Languages you can work in"), url_name="portal:apply_languages"
     ),

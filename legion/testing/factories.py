@@ -92,6 +92,10 @@ class ApplicantFactory(factory.django.DjangoModelFactory):
     passport_expiry = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=900))
     email = factory.Sequence(lambda n: f"applicant{n}@example.org")
     phone = "+44 7700 900123"
+    address_line_1 = factory.Sequence(lambda n: f"{n + 1} Wellington Road")
+    address_town = "Aldershot"
+    address_postcode = "GU11 1AB"
+    address_country = "GB"
     languages = [{"code": "en", "level": "fluent"}]
     has_criminal_record = False
 

@@ -140,10 +140,64 @@ def test_answers_are_saved(draft):
             "Select yes if you have a criminal record.",
         ),
         ({"language": "xx"}, "language", "Select the language we should use with you."),
+        (
+            {"address_line_1": "x" * 101},
+            "address_line_1",
+            "Address line 1 must be 100 characters or fewer.",
+        ),
+        (
+            {"address_line_2": "x" * 101},
+            "address_line_2",
+            "Address line 2 must be 100 characters or fewer.",
+        ),
+        (
+            {"address_town": "x" * 101},
+            "address_town",
+            "Town or city must be 100 characters or fewer.",
+        ),
+        (
+            {"address_postcode": "1" * 21},
+            "address_postcode",
+            "Postcode or ZIP code must be 20 characters or fewer.",
+        ),
+        (
+            {"address_postcode": "SW1A 1AA!"},
+            "address_postcode",
+            "Postcode or ZIP code must only include letters, numbers, spaces and hyphens.",
+        ),
+        (
+            {"address_postcode": "〒100-0001"},
+            "address_postcode",
+            "Postcode or ZIP code must only include letters, numbers, spaces and hyphens.",
+        ),
+        (
+            {"address_country": "SU"},
+            "address_country",
+            "Select the country you live in from the list.",
+        ),
     ],
 )
 def test_bad_answers_are_refused_with_a_specific_message(draft, changes, field, message):
     assert invalid(draft, **changes) == {field: message}
+
+
+def test_home_address_is_saved_as_written(draft):
+    update(
+        draft,
+        address_line_1=" 2-11-3  Kanda Jimbocho ",
+        address_line_2="",
+        address_town="Chiyoda-ku, Tokyo",
+        address_postcode="101-0051",
+        address_country="jp",
+    )
+    a = Applicant.objects.get(pk=draft.applicant_id)
+    assert (a.address_line_1, a.address_town, a.address_postcode) == (
+        "2-11-3 Kanda Jimbocho",
+        "Chiyoda-ku, Tokyo",
+        "101-0051",
+    )
+    assert a.address_country.code == "JP"
+    assert a.address_lines == ["2-11-3 Kanda Jimbocho", "Chiyoda-ku, Tokyo 101-0051", "Japan"]
 
 
 def test_under_age_applicant_is_refused_at_the_date_of_birth(draft):
@@ -269,6 +323,9 @@ def complete(case, gb_advisory=True):
         passport_country="GB",
         passport_expiry=TODAY() + dt.timedelta(days=900),
         email="james@example.org",
+        address_line_1="14 Wellington Road",
+        address_town="Aldershot",
+        address_country="GB",
         has_criminal_record=False,
     )
     draft_add_language(reference=case.reference, actor=me(case), code="en", level="native")
@@ -286,11 +343,27 @@ def test_missing_sections_are_named(draft):
         "nationality",
         "passport",
         "contact",
+        "address",
         "languages",
         "criminal_record",
         "documents",
         "advisory",
     }
+
+
+@pytest.mark.parametrize("blank", ["address_line_1", "address_town", "address_country"])
+def test_an_address_without_street_town_or_country_is_missing(draft, blank):
+    complete(draft)
+    update(draft, **{blank: ""})
+    assert draft_missing(case=Case.objects.get(pk=draft.pk)) == {
+        "address": "Enter your home address: at least address line 1, town or city, and country."
+    }
+
+
+def test_an_address_without_postcode_or_second_line_is_complete(draft):
+    complete(draft)
+    update(draft, address_line_2="", address_postcode="")
+    assert draft_missing(case=Case.objects.get(pk=draft.pk)) == {}
 
 
 def test_acknowledgement_records_the_text_shown_in_the_page_language(draft):

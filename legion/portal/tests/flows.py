@@ -54,6 +54,16 @@ def answer_everything(client, *, nationality="GB", email="james@example.org"):
         },
     )
     post_ok(client, "/apply/contact/", {"email": email, "phone": "", "language": "en"})
+    post_ok(
+        client,
+        "/apply/address/",
+        {
+            "address_line_1": "14 Wellington Road",
+            "address_town": "Aldershot",
+            "address_postcode": "GU11 1AB",
+            "address_country": nationality,
+        },
+    )
     post_ok(client, "/apply/languages/", {"code": "en", "level": "native", "continue": "1"})
     post_ok(
         client,

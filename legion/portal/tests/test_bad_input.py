@@ -114,6 +114,12 @@ def test_expired_passport_is_refused_and_its_number_not_kept(applicant_client, d
             "Enter an e-mail address in the correct format, like name@example.com.",
         ),
         (
+            "/apply/address/",
+            {"address_line_1": "1 Main Street", "address_town": "Oslo", "address_country": "XX"},
+            "id_address_country",
+            "Select the country you live in from the list.",
+        ),
+        (
             "/apply/criminal-record/",
             {},
             "id_has_criminal_record_0",

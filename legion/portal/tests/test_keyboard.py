@@ -45,6 +45,7 @@ APPLICANT = {
     "email": "ingrid.haugland@example.no",
     "passport": "NO7712345",
     "place": "Stavanger",
+    "street": "Kongsgårdbakken 3",
     "birth": ("14", "3", "1999"),
 }
 
@@ -190,6 +191,12 @@ def test_whole_application_with_the_keyboard_only(browser, live_server, legion, 
     keys.choose_radio("language", "English")
     keys.activate("Continue")
 
+    keys.type_into("Address line 1", a["street"])
+    keys.type_into("Town or city", a["place"])
+    keys.type_into("Postcode or ZIP code (optional)", "4005")
+    keys.choose_option("Country", "Norway")
+    keys.activate("Continue")
+
     keys.choose_option("Language", "English")
     keys.choose_radio("level", "Fluent")
     keys.activate("Save and continue")
@@ -232,12 +239,14 @@ def test_whole_application_with_the_keyboard_only(browser, live_server, legion, 
     assert case.state == CaseState.SUBMITTED
     assert (case.applicant.given_name, case.applicant.surname) == (a["given"], a["surname"])
     assert case.service_records.get().start_year == 2019
+    assert case.applicant.address_lines == [a["street"], "Stavanger 4005", "Norway"]
     assert case.documents.count() == 3
     assert case.reference in page.locator("main").inner_text()
     context.close()
 
     assert keys.invisible == [], "focus not visible on:\n" + "\n".join(keys.invisible)
-    personal = [a["given"], a["surname"], a["email"], a["passport"], a["place"], "1999"]
+    personal = [a["given"], a["surname"], a["email"], a["passport"], a["place"], a["street"]]
+    personal.append("1999")
     personal += ["ingrid", "haugland", "1999-03-14", "14/03/1999", case.reference]
     leaks = [u for u in urls if any(p.lower() in unquote(u).lower() for p in personal)]
     assert leaks == []

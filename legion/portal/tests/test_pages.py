@@ -42,6 +42,7 @@ DRAFT = [
     "/apply/nationality/",
     "/apply/passport/",
     "/apply/contact/",
+    "/apply/address/",
     "/apply/languages/",
     "/apply/experience/",
     "/apply/experience/add/",

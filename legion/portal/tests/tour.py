@@ -195,6 +195,7 @@ def tour(world: World) -> list[Stop]:
         ("nationality", "/apply/nationality/", {}),
         ("passport", "/apply/passport/", {"passport_expiry_2": "1999"}),
         ("contact", "/apply/contact/", {"email": "not an address"}),
+        ("address", "/apply/address/", {"address_postcode": "SW1A 1AA!"}),
         ("languages", "/apply/languages/", {"code": "fr"}),
         ("experience", "/apply/experience/", None),
         ("experience-add", "/apply/experience/add/", {"start_year": "1850"}),
