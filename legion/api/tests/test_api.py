@@ -122,6 +122,12 @@ def test_case_detail_has_history_documents_and_actions(api, submitted):
     }
     assert [a["name"] for a in body["actions"]] == ["start_review"]
     assert "passport_number" not in str(body)
+    # Identity for matching cases up, not contact details: e-mail, phone and home address
+    # are seen by the mission's staff in the workspace only.
+    a = submitted.applicant
+    assert a.address_line_1 and a.address_postcode
+    for personal in (a.email, a.phone, a.address_line_1, a.address_postcode, "address"):
+        assert personal not in str(body), personal
 
 
 def test_case_outside_scope_is_404_for_every_endpoint(submitted, outsider):
