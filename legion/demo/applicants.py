@@ -28,6 +28,7 @@ from legion.cases.services import CaseError, case_submit, case_transition
 from legion.cases.states import CaseState as S
 from legion.cases.travel import instructions_issue, visa_issue, visa_refuse
 from legion.crypto import identity_number_index
+from legion.demo.addresses import Address, address_random
 from legion.demo.names import (
     MISSION_FOR_NATIONALITY,
     MOTHER_TONGUE,
@@ -120,6 +121,8 @@ class Story:
     hold_reason: str = ""
     duplicate_of: str = ""  # key of the persona this one duplicates
     key: str = ""
+    # Home address; None: a plausible one in the country of nationality.
+    address: Address | None = None
 
 
 def _minimal_pdf(text: str) -> bytes:
@@ -291,6 +294,7 @@ def personas() -> list[Story]:
     return [
         Story(
             key="paratrooper",
+            address=Address("27 Alison Way", "", "Aldershot", "GU11 3JX", "GB"),
             name=Name("Callum", "Hargreaves"),
             nationality="GB",
             mission_code="lon",
@@ -302,6 +306,7 @@ def personas() -> list[Story]:
         ),
         Story(
             key="paramedic",
+            address=Address("58 Rue Eddy", "Apt 2", "Gatineau, QC", "J8X 2W1", "CA"),
             name=Name("Étienne", "Bouchard"),
             nationality="CA",
             mission_code="ott",
@@ -320,6 +325,7 @@ def personas() -> list[Story]:
         ),
         Story(
             key="untrained",
+            address=Address("1127 Main Street", "", "Winnipeg, MB", "R2W 3S4", "CA"),
             name=Name("Tyler", "Kowalchuk"),
             nationality="CA",
             mission_code="ott",
@@ -328,6 +334,7 @@ def personas() -> list[Story]:
         ),
         Story(
             key="norwegian",
+            address=Address("Storgata 88", "H0203", "Tromsø", "9008", "NO"),
             name=Name("Sindre", "Haugen"),
             nationality="NO",
             mission_code="osl",
@@ -338,6 +345,7 @@ def personas() -> list[Story]:
         ),
         Story(
             key="sdf",
+            address=Address("3-14-7 Asahigaoka", "", "Nerima-ku, Tokyo", "176-0005", "JP"),
             name=Name("Kenji", "Takahashi", "高橋 健二"),
             nationality="JP",
             mission_code="tyo",
@@ -350,6 +358,9 @@ def personas() -> list[Story]:
         ),
         Story(
             key="legionnaire",
+            address=Address(
+                "2-8-15 Minami-Aoyama", "Aoyama Residence 402", "Minato-ku, Tokyo", "107-0062", "JP"
+            ),
             name=Name("Daiki", "Watanabe", "渡辺 大輝"),
             nationality="JP",
             second_nationality="FR",
@@ -362,6 +373,7 @@ def personas() -> list[Story]:
         ),
         Story(
             key="reservist",
+            address=Address("Savanorių pr. 176-12", "", "Vilnius", "LT-03154", "LT"),
             name=Name("Žygimantas", "Kazlauskas"),
             nationality="LT",
             mission_code="vno",
@@ -372,6 +384,7 @@ def personas() -> list[Story]:
         ),
         Story(
             key="georgian",
+            address=Address("Chavchavadze Ave. 37, apt. 15", "", "Tbilisi", "0179", "GE"),
             name=Name("Giorgi", "Beridze", "გიორგი ბერიძე"),
             nationality="GE",
             mission_code="tbs",
@@ -384,6 +397,7 @@ def personas() -> list[Story]:
         ),
         Story(
             key="twice-warsaw",
+            address=Address("ul. Grochowska 221 m. 14", "", "Warszawa", "04-077", "PL"),
             name=Name("Volodymyr", "Kovalchuk", "Володимир Ковальчук"),
             nationality="PL",
             mission_code="waw",
@@ -396,6 +410,7 @@ def personas() -> list[Story]:
         ),
         Story(
             key="twice-berlin",
+            address=Address("Grochowska 221/14", "", "Warschau", "04-077", "PL"),
             name=Name("Wladimir", "Kowaltschuk"),
             nationality="PL",
             mission_code="ber",
@@ -412,6 +427,7 @@ def personas() -> list[Story]:
         # item; the Warsaw case waits for HQ security.
         Story(
             key="bondarenko-vilnius",
+            address=Address("Žirmūnų g. 68-23", "", "Vilnius", "LT-09124", "LT"),
             name=Name("Volodymyr", "Bondarenko", "Володимир Бондаренко"),
             nationality="LT",
             mission_code="vno",
@@ -423,6 +439,7 @@ def personas() -> list[Story]:
         ),
         Story(
             key="bondarenko-warsaw",
+            address=Address("Zhirmunu 68-23", "", "Vilnius", "09124", "LT"),
             name=Name("Vladimir", "Bondarenko", "Владимир Бондаренко"),
             nationality="LT",
             mission_code="waw",
@@ -435,6 +452,7 @@ def personas() -> list[Story]:
         # The Georgian veteran again, at Berlin, romanised another way.
         Story(
             key="georgian-berlin",
+            address=Address("37 Ilia Chavchavadze Avenue", "Flat 15", "Tbilisi", "", "GE"),
             name=Name("George", "Beridze", "გიორგი ბერიძე"),
             nationality="GE",
             mission_code="ber",
@@ -445,6 +463,7 @@ def personas() -> list[Story]:
         ),
         Story(
             key="us-veteran",
+            address=Address("4417 Cliffdale Road", "Apt 2B", "Fayetteville, NC", "28314", "US"),
             name=Name("Marcus", "Washington"),
             nationality="US",
             mission_code="was",
@@ -454,6 +473,7 @@ def personas() -> list[Story]:
         ),
         Story(
             key="au-veteran",
+            address=Address("12 Pittwater Road", "", "Manly, NSW", "2095", "AU"),
             name=Name("Lachlan", "Mitchell"),
             nationality="AU",
             mission_code="cbr",
@@ -465,6 +485,7 @@ def personas() -> list[Story]:
         ),
         Story(
             key="russian",
+            address=Address("ul. Puławska 112 m. 5", "", "Warszawa", "02-620", "PL"),
             name=Name("Alexei", "Volkov", "Алексей Волков"),
             nationality="RU",
             mission_code="waw",
@@ -475,6 +496,7 @@ def personas() -> list[Story]:
         ),
         Story(
             key="watchlisted",
+            address=Address("Wilhelmstraße 9", "Hinterhaus, 3. OG", "Leipzig", "04109", "DE"),
             name=Name("Viktor", "Kessler"),
             nationality="DE",
             mission_code="ber",
@@ -528,6 +550,9 @@ def case_create_for_story(story: Story, mission: Mission, rng: random.Random) ->
     draft) the advisory acknowledgement, as the portal's wizard would leave it."""
     name = story.name
     number = story.passport_number or _passport_number(rng, story.nationality)
+    # Its own generator, seeded by the (unique) passport number: the other demo data
+    # stay what they were for a given seed.
+    address = story.address or address_random(story.nationality, random.Random(number))  # noqa: S311
     email_name = re.sub(r"[^a-z]", "", f"{name.given}.{name.surname}".lower()) or "applicant"
     applicant = Applicant.objects.create(
         given_name=name.given,
@@ -549,6 +574,7 @@ def case_create_for_story(story: Story, mission: Mission, rng: random.Random) ->
             for i, code in enumerate(story.languages)
         ],
         has_criminal_record=story.criminal_record,
+        **address.as_fields(),
     )
     case = Case.objects.create(mission=mission, applicant=applicant, language=story.case_language)
     for record in story.experience:

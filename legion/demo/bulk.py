@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from legion.cases.models import REFERENCE_ALPHABET, Applicant, Case, CaseEvent
 from legion.cases.states import CaseState as S
+from legion.demo.addresses import address_random
 from legion.demo.applicants import STATE_WEIGHTS, passport_index
 from legion.demo.names import MISSION_FOR_NATIONALITY, NATIONALITY_WEIGHTS, name_for
 from legion.missions.models import Mission
@@ -126,6 +127,8 @@ def cases_bulk_generate(
         raise ValueError("No missions: run `legion demo` (or demo_configure()) first.")
     fallback = next(iter(missions.values()))
     rng = random.Random(seed)  # noqa: S311 (reproducible demo data, not secrets)
+    # Addresses from a generator of their own: the other data stay those of the seed.
+    address_rng = random.Random(f"{seed}-addresses")  # noqa: S311
     nationalities = list(NATIONALITY_WEIGHTS)
     nationality_weights = [NATIONALITY_WEIGHTS[n] for n in nationalities]
     states = list(STATE_WEIGHTS)
@@ -161,6 +164,7 @@ def cases_bulk_generate(
                     "passport_expiry": today + dt.timedelta(days=rng.randint(200, 3000)),
                     "languages": [{"code": "en", "level": "fluent"}],
                     "has_criminal_record": False,
+                    **address_random(nationality, address_rng).as_fields(),
                 }
             )
             mission = missions.get(MISSION_FOR_NATIONALITY.get(nationality, ""), fallback)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from legion.advisories.models import Advisory
+from legion.cases.intake import APPLICANT_FIELDS
 from legion.cases.models import Applicant, Case, CaseEvent, EligibilityRule
 from legion.cases.states import CaseState
 from legion.identity.models import DuplicateCandidate, ReviewStatus, WatchlistEntry, WatchlistHit
@@ -84,6 +85,26 @@ def test_personas_are_present_on_their_paths(demo_output):
     assert Case.objects.get(applicant__surname="Kovalchuk").language == "pl"
     russian = Case.objects.get(applicant__surname="Volkov")
     assert "nationals of Russia" in russian.events.get(action="reject").reason
+
+
+def test_every_demo_applicant_has_a_home_address_the_portal_would_accept(demo_output):
+    applicants = Applicant.objects.filter(case__isnull=False)
+    assert applicants.count() == 40
+    for applicant in applicants:
+        address = {
+            name: getattr(applicant, name)
+            for name in ("address_line_1", "address_line_2", "address_town", "address_postcode")
+        } | {"address_country": applicant.address_country.code}
+        assert applicant.address_line_1 and applicant.address_town, applicant
+        assert {k: APPLICANT_FIELDS[k](v) for k, v in address.items()} == address
+    paratrooper = Applicant.objects.get(surname="Hargreaves")
+    assert paratrooper.address_lines == ["27 Alison Way", "Aldershot GU11 3JX", "United Kingdom"]
+    # The Russian national lives in Poland: the country of residence is not the nationality.
+    assert Applicant.objects.get(surname="Volkov").address_country.code == "PL"
+    # The man who applied at Warsaw and Berlin gave one address, written two ways.
+    twice = Applicant.objects.filter(surname__in=["Kovalchuk", "Kowaltschuk"])
+    assert {a.address_postcode for a in twice} == {"04-077"}
+    assert {a.address_town for a in twice} == {"Warszawa", "Warschau"}
 
 
 def test_demo_leaves_hq_security_real_screening_results_to_review(demo_output):
