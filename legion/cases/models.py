@@ -22,6 +22,15 @@ def new_reference() -> str:
     return f"LGN-{chars[:4]}-{chars[4:]}"
 
 
+# Countries whose addresses put the postcode before the town ("10707 Berlin"); elsewhere
+# it follows ("Aldershot GU11 3JX", "Fayetteville, NC 28314").
+POSTCODE_BEFORE_TOWN = frozenset({
+    "AM", "AR", "AT", "AZ", "BE", "BG", "BR", "BY", "CH", "CL", "CO", "CZ", "DE", "DK", "EE",
+    "ES", "FI", "FR", "GE", "GR", "HR", "HU", "IL", "IS", "IT", "KZ", "LI", "LT", "LU", "LV",
+    "MD", "MX", "NL", "NO", "PL", "PT", "RO", "RS", "RU", "SE", "SI", "SK", "TR", "UA",
+})  # fmt: skip
+
+
 class Sex(models.TextChoices):
     MALE = "M", _("Male")
     FEMALE = "F", _("Female")
@@ -68,7 +77,10 @@ class Applicant(models.Model):
     @property
     def address_lines(self) -> list[str]:
         """The home address as it is written on an envelope: the filled-in lines only."""
-        town = " ".join(part for part in (self.address_town, self.address_postcode) if part)
+        parts = (self.address_town, self.address_postcode)
+        if self.address_country.code in POSTCODE_BEFORE_TOWN:
+            parts = parts[::-1]
+        town = " ".join(part for part in parts if part)
         lines = (self.address_line_1, self.address_line_2, town, self.address_country.name)
         return [str(line) for line in lines if line]
 

@@ -200,6 +200,20 @@ def test_home_address_is_saved_as_written(draft):
     assert a.address_lines == ["2-11-3 Kanda Jimbocho", "Chiyoda-ku, Tokyo 101-0051", "Japan"]
 
 
+@pytest.mark.parametrize(
+    "country,town_line",
+    [("DE", "10707 Berlin"), ("GB", "Berlin 10707"), ("", "Berlin 10707")],
+)
+def test_address_lines_put_the_postcode_where_the_country_writes_it(country, town_line):
+    a = Applicant(
+        address_line_1="Kurfürstendamm 195",
+        address_town="Berlin",
+        address_postcode="10707",
+        address_country=country,
+    )
+    assert a.address_lines[:2] == ["Kurfürstendamm 195", town_line]
+
+
 def test_under_age_applicant_is_refused_at_the_date_of_birth(draft):
     seventeen = TODAY().replace(year=TODAY().year - 17)
     assert invalid(draft, date_of_birth=seventeen) == {

@@ -239,7 +239,7 @@ def test_whole_application_with_the_keyboard_only(browser, live_server, legion, 
     assert case.state == CaseState.SUBMITTED
     assert (case.applicant.given_name, case.applicant.surname) == (a["given"], a["surname"])
     assert case.service_records.get().start_year == 2019
-    assert case.applicant.address_lines == [a["street"], "Stavanger 4005", "Norway"]
+    assert case.applicant.address_lines == [a["street"], "4005 Stavanger", "Norway"]
     assert case.documents.count() == 3
     assert case.reference in page.locator("main").inner_text()
     context.close()

@@ -41,6 +41,9 @@ def test_officer_sees_identity_documents_experience_eligibility_and_history(
     assert case.applicant.surname in text
     assert case.applicant.passport_number in text
     assert case.applicant.email in text
+    a = case.applicant
+    # The home address as lines, as on an envelope.
+    assert f"<dd>{a.address_line_1}<br>Aldershot GU11 1AB<br>United Kingdom</dd>" in text
     assert "British Army, Parachute Regiment" in text  # experience
     assert "Eligibility" in text and "Documented experience" in text
     # Staff read findings about the applicant, not the portal's words to the applicant.
@@ -74,6 +77,7 @@ def test_attache_sees_no_contact_details_passport_or_identity_documents(
     assert response.status_code == 200
     assert case.applicant.passport_number not in response.text
     assert case.applicant.email not in response.text
+    assert case.applicant.address_line_1 not in response.text
     assert {d.kind for d in response.context["documents"]} == {"service_record"}
     assert "Sign the military assessment" in response.text
 
