@@ -389,6 +389,14 @@ def _validate(cleaners: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[s
     return cleaned
 
 
+def draft_check(*, changes: Mapping[str, Any]) -> None:
+    """Check some answers without saving them: IntakeInvalid with one message per field.
+
+    For a page some of whose answers could not be read at all: the others are checked
+    too, so the applicant sees every problem of the page at once."""
+    _validate({**APPLICANT_FIELDS, **CASE_FIELDS}, changes)
+
+
 def draft_update(*, reference: str, actor: Actor, changes: Mapping[str, Any]) -> Case:
     """Save some of the applicant's answers (the fields of one page, or of an API call).
 

@@ -96,9 +96,8 @@ def error_summary(*forms_with_errors):
             continue
         for message in form.non_field_errors():
             items.append(("", message))
-        for name in form.errors:
-            if name == forms.forms.NON_FIELD_ERRORS:
-                continue
+        # In the order of the page, whichever check found the error.
+        for name in [n for n in form.fields if n in form.errors]:
             bound = form[name]
             items.extend((f"#{field_anchor(bound)}", m) for m in form.errors[name])
     return {"items": items}

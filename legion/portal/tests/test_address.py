@@ -69,6 +69,16 @@ def test_missing_parts_are_listed_in_the_error_summary_then_a_full_address_is_sa
     ]
 
 
+def test_every_problem_is_listed_at_once_in_the_order_of_the_page(applicant_client):
+    response = applicant_client.post(
+        URL, {"address_line_1": "Kurfürstendamm 195", "address_postcode": "10707!"}
+    )
+    errors = summary(response.content.decode())
+    anchors = [errors.index(f'href="#id_address_{n}"') for n in ("town", "postcode", "country")]
+    assert anchors == sorted(anchors)
+    assert "only include letters, numbers, spaces and hyphens" in errors
+
+
 # The service's messages (legion/cases/tests/test_intake.py has each) land on their field.
 @pytest.mark.parametrize(
     "changes,anchor,message",

@@ -19,6 +19,7 @@ from legion.cases.intake import (
     draft_add_language,
     draft_add_service_record,
     draft_advisories,
+    draft_check,
     draft_missing,
     draft_remove_language,
     draft_remove_service_record,
@@ -152,6 +153,12 @@ def apply_question(request: HttpRequest, slug: str, *, case: Case, actor: Actor)
                 form.apply_service_errors(exc)
             else:
                 return redirect(next_url(slug, back_to_check=_back_to_check(request)))
+        else:
+            # The answers the form could read are checked too: every problem at once.
+            try:
+                draft_check(changes=form.cleaned_data)
+            except IntakeInvalid as exc:
+                form.apply_service_errors(exc)
     else:
         form = question.form_class(initial=_initial(case, question.form_class))
     return page(
