@@ -101,6 +101,15 @@ def fill_application(page, tmp_path, *, screenshots=False):
     page.get_by_label("Correo electrónico").fill("javier@example.es")
     page.get_by_label("español").check()
     go_on(page)
+    page.get_by_label("Dirección, línea 1").fill("Calle de Alcalá 142")
+    page.get_by_label("Código postal (opcional)").fill("28009")
+    go_on(page)
+    if screenshots:
+        shot(page, "address-error")
+    page.get_by_label("Dirección, línea 2 (opcional)").fill("3.º B")
+    page.get_by_label("Ciudad o localidad").fill("Madrid")
+    page.get_by_label("País", exact=True).select_option("ES")
+    go_on(page)
     page.get_by_label("Idioma", exact=True).select_option("en")
     page.get_by_label("Bueno: puedo seguir órdenes e instrucciones").check()
     page.get_by_role("button", name="Guardar y continuar").click()
@@ -153,6 +162,8 @@ def test_veteran_applies_in_spanish_without_javascript(browser, live_server, leg
     assert case.reference in page.locator(".panel").inner_text()
     assert (case.state, case.language) == (CaseState.SUBMITTED, "es")
     assert case.documents.count() == 3
+    assert case.applicant.address_lines[:3] == ["Calle de Alcalá 142", "3.º B", "28009 Madrid"]
+    assert case.applicant.address_country.code == "ES"
     shot(page, "sent")
     page.goto("/my-application/")
     shot(page, "status")

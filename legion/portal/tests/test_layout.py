@@ -17,6 +17,7 @@ ARABIC_SPECIALTY = "مشاة"  # infantry
 ARABIC_RANK = "رقيب"  # sergeant
 ARABIC_NAME = ("محمد", "الحسن")
 HEBREW_PLACE = "תל אביב"
+ARABIC_STREET = "شارع الرينبو 12"  # 12 Rainbow Street
 
 
 @pytest.fixture
@@ -29,6 +30,10 @@ def draft(db):
         applicant__native_name=" ".join(ARABIC_NAME),
         applicant__place_of_birth=HEBREW_PLACE,
         applicant__nationality="JO",
+        applicant__address_line_1=ARABIC_STREET,
+        applicant__address_town="عمّان",
+        applicant__address_postcode="11183",
+        applicant__address_country="JO",
     )
     f.ServiceRecordFactory(
         case=case, country="JO", specialty=ARABIC_SPECIALTY, rank=ARABIC_RANK, branch="الجيش"
@@ -79,7 +84,7 @@ NOT_ISOLATED = """(needles) => {
 def test_right_to_left_answers_keep_the_pages_order(browser, live_server, draft):
     context, page = signed_in_page(browser, live_server, draft, width=1280)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    needles = [*ARABIC_NAME, HEBREW_PLACE, ARABIC_SPECIALTY, ARABIC_RANK, "جواز سفر"]
+    needles = [*ARABIC_NAME, HEBREW_PLACE, ARABIC_SPECIALTY, ARABIC_RANK, "جواز سفر", ARABIC_STREET]
     for url in ("/apply/experience/", "/apply/check/", "/apply/documents/", "/apply/birth/"):
         page.goto(url)
         assert page.evaluate(NOT_ISOLATED, needles) == [], url
@@ -129,6 +134,7 @@ def test_long_german_word_fits_a_small_screen(browser, live_server, draft):
         "/apply/where/",
         "/apply/",
         "/apply/birth/",
+        "/apply/address/",
         "/apply/languages/",
         "/apply/documents/",
         "/apply/check/",
