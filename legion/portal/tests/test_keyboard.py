@@ -59,6 +59,9 @@ class Keyboard:
         self.invisible: list[str] = []
         self.presses = 0
         self.titles: dict[str, set[str]] = {}  # title: the addresses that had it
+        # File dialogs are intercepted from the start: turned on only when an upload
+        # waits for one, the interception could arrive after the key press that opens it.
+        page.on("filechooser", lambda chooser: None)
 
     def arrived(self) -> None:
         title = " ".join(self.page.title().split())
