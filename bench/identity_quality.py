@@ -121,7 +121,9 @@ def febrl4(workdir: Path):
                     "surname",
                     "date_of_birth",
                     "passport_number",
-                    "place_of_birth",
+                    "address",
+                    "town",
+                    "postcode",
                 ]
             )
             for rec_id, r in frame.iterrows():
@@ -133,7 +135,9 @@ def febrl4(workdir: Path):
                         text(r.surname),
                         dob if dob.isdigit() and len(dob) == 8 else "",
                         text(r.soc_sec_id),
+                        f"{text(r.street_number)} {text(r.address_1)}".strip(),
                         text(r.suburb),
+                        text(r.postcode),
                     ]
                 )
 

@@ -32,9 +32,11 @@ from legion.identity.model import (
 )
 from legion.identity.normalise import (
     name_forms,
+    normalise_address,
     normalise_code,
     normalise_date,
     normalise_passport,
+    normalise_postcode,
 )
 
 CSV_COLUMNS = (
@@ -46,6 +48,9 @@ CSV_COLUMNS = (
     "nationality",
     "passport_number",
     "place_of_birth",
+    "address",
+    "town",
+    "postcode",
 )
 DEFAULT_THRESHOLD = 0.5
 ENGINES = ("duckdb", "spark")
@@ -198,6 +203,7 @@ def people_features(
         ("given_name", "given", range(5)),
         ("surname", "surname", range(5)),
         ("place_of_birth", "place", (0, 2, 3)),
+        ("town", "town", (0, 2, 3)),
     ):
         values, rows = _encoded(raw.column(field))
         forms = [name_forms(v) for v in values]
@@ -223,9 +229,14 @@ def people_features(
         ("dob_md", lambda d: d[4:8] if len(d) == 8 else None),
     ):
         out[column] = pa.array([cut(d) for d in dobs], type=text).take(rows)
-    for column, field in (("sex", "sex"), ("nationality", "nationality")):
-        values, rows = _encoded(raw.column(field))
-        out[column] = pa.array([normalise_code(v) or None for v in values], type=text).take(rows)
+    for column, normalise in (
+        ("sex", normalise_code),
+        ("nationality", normalise_code),
+        ("address", normalise_address),
+        ("postcode", normalise_postcode),
+    ):
+        values, rows = _encoded(raw.column(column))
+        out[column] = pa.array([normalise(v) or None for v in values], type=text).take(rows)
     out["passport"] = _passports(raw.column("passport_number"))
 
     given, surname = names["given"], names["surname"]

@@ -14,6 +14,7 @@ training so that the benchmark on it stays honest.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -29,9 +30,11 @@ from legion.identity.normalise import (
     EMPTY_NAME,
     NameForms,
     name_forms,
+    normalise_address,
     normalise_code,
     normalise_date,
     normalise_passport,
+    normalise_postcode,
 )
 
 MODEL_PATH = Path(__file__).with_name("model.json")
@@ -43,6 +46,9 @@ FIELDS = (
     "nationality",
     "passport_number",
     "place_of_birth",
+    "address",
+    "town",
+    "postcode",
 )
 
 
@@ -57,6 +63,10 @@ class Person:
     nationality: str = ""
     passport: str = ""
     place: NameForms = EMPTY_NAME
+    # Home address: the street line (normalise_address), the town, the postcode.
+    address: str = ""
+    town: NameForms = EMPTY_NAME
+    postcode: str = ""
     # The values as given, for explanations shown to HQ security.
     shown: Mapping[str, str] = field(default_factory=dict)
 
@@ -66,7 +76,7 @@ class Person:
 
     def column_values(self) -> tuple:
         """The values of BATCH_COLUMNS, in order: the batch path's hot loop."""
-        given, surname, dob, place = self.given, self.surname, self.dob, self.place
+        given, surname, dob, place, town = self.given, self.surname, self.dob, self.place, self.town
         names = [n.first_phonetic for n in (given, surname) if n.primary]
         return (
             *given.columns,
@@ -78,6 +88,11 @@ class Person:
             place.primary or None,
             place.phonetic or None,
             place.skeleton or None,
+            self.address or None,
+            town.primary or None,
+            town.phonetic or None,
+            town.skeleton or None,
+            self.postcode or None,
             "|".join(sorted(names)) if len(names) == 2 else None,
             given.first_phonetic or None,
             surname.first_phonetic or None,
@@ -94,6 +109,9 @@ class Person:
             "sex": self.sex,
             "nationality": self.nationality,
             "place": self.place.primary and _name_json(self.place),
+            "address": self.address,
+            "town": self.town.primary and _name_json(self.town),
+            "postcode": self.postcode,
         }
 
     @classmethod
@@ -108,6 +126,9 @@ class Person:
             nationality=data.get("nationality", ""),
             passport=passport,
             place=_name_from_json(data.get("place")),
+            address=data.get("address", ""),
+            town=_name_from_json(data.get("town")),
+            postcode=data.get("postcode", ""),
             shown=shown or {},
         )
 
@@ -132,6 +153,9 @@ def person(
     nationality: str = "",
     passport_number: str = "",
     place_of_birth: str = "",
+    address: str = "",
+    town: str = "",
+    postcode: str = "",
 ) -> Person:
     """Normalise one person record. Raises ValueError for a date that is not one."""
     shown = {
@@ -142,6 +166,9 @@ def person(
         "nationality": nationality or "",
         "passport_number": passport_number or "",
         "place_of_birth": place_of_birth or "",
+        "address": address or "",
+        "town": town or "",
+        "postcode": postcode or "",
     }
     return Person(
         given=name_forms(given_name or ""),
@@ -151,6 +178,9 @@ def person(
         nationality=normalise_code(nationality),
         passport=normalise_passport(passport_number),
         place=name_forms(place_of_birth or ""),
+        address=normalise_address(address),
+        town=name_forms(town or ""),
+        postcode=normalise_postcode(postcode),
         shown=shown,
     )
 
@@ -168,6 +198,11 @@ BATCH_COLUMNS = (
     "place",
     "place_phon",
     "place_skel",
+    "address",
+    "town",
+    "town_phon",
+    "town_skel",
+    "postcode",
     "bk_name",
     "bk_given",
     "bk_surname",
@@ -223,9 +258,18 @@ BLOCKING_RULES = (
     ("given_dob", ("bk_given", "dob")),
     ("name_place", ("bk_name", "place")),
     ("place_dob", ("place", "dob")),
+    # Records that share a home: whatever the names and dates say.
+    ("address_postcode", ("address", "postcode")),
+    ("address_town", ("address", "town")),
+    ("surname_postcode", ("bk_surname", "postcode")),
+    ("postcode_dob", ("postcode", "dob")),
+    ("town_dob", ("town", "dob")),
 )
 # Watch-list entries often carry nothing but a name: screening also looks up by name alone.
 NAME_ONLY_RULE = ("name", ("bk_name",))
+
+
+MAX_KEY_LENGTH = 80  # IdentityKey.key
 
 
 def index_keys(p: Person, *, passport_key: Callable[[str], str], name_only: bool) -> set[str]:
@@ -236,6 +280,9 @@ def index_keys(p: Person, *, passport_key: Callable[[str], str], name_only: bool
         "passport": p.passport or None,
         "dob": p.dob or None,
         "place": p.place.primary or None,
+        "address": p.address or None,
+        "town": p.town.primary or None,
+        "postcode": p.postcode or None,
     }
     rules = (*BLOCKING_RULES, NAME_ONLY_RULE) if name_only else BLOCKING_RULES
     keys = {f"passport_near:{passport_key(d)}" for d in passport_deletions(p.passport)}
@@ -246,7 +293,10 @@ def index_keys(p: Person, *, passport_key: Callable[[str], str], name_only: bool
         if all(parts):
             if rule == "passport":
                 parts = [passport_key(parts[0])]
-            keys.add(f"{rule}:{':'.join(parts)}")
+            key = f"{rule}:{':'.join(parts)}"
+            if len(key) > MAX_KEY_LENGTH:  # a long street line: its digest, same for all
+                key = f"{rule}:{hashlib.blake2b(key.encode(), digest_size=24).hexdigest()}"
+            keys.add(key)
     return keys
 
 
@@ -446,51 +496,101 @@ def _code_comparison(name: str, label: str, col: str) -> Comparison:
     )
 
 
-PASSPORT = Comparison(
-    "passport_number",
-    "Passport or ID number",
-    "l.passport IS NULL OR r.passport IS NULL",
-    lambda p: not p.passport,
+def _typed_comparison(name: str, label: str, col: str, exact: str) -> Comparison:
+    """A code or line typed by hand: exact, one or two characters off, different."""
+
+    def levels(edits: int) -> Level:
+        return Level(
+            f"typo{edits}",
+            "One character different" if edits == 1 else "Two characters different",
+            f"levenshtein(l.{col}, r.{col}) <= {edits}",
+            lambda a, b: _lev(getattr(a, col), getattr(b, col)) <= edits,
+        )
+
+    return Comparison(
+        name,
+        label,
+        f"l.{col} IS NULL OR r.{col} IS NULL",
+        lambda p: not getattr(p, col),
+        (
+            Level(
+                "exact",
+                exact,
+                f"l.{col} = r.{col}",
+                lambda a, b: getattr(a, col) == getattr(b, col),
+            ),
+            levels(1),
+            levels(2),
+            Level("different", "Different", "ELSE", lambda a, b: True),
+        ),
+    )
+
+
+PASSPORT = _typed_comparison("passport_number", "Passport or ID number", "passport", "Exact")
+
+
+def place_comparison(name: str, label: str, col: str) -> Comparison:
+    """A place name (of birth, or the town of a home address) in any script."""
+
+    def own(p: Person) -> NameForms:
+        return getattr(p, col)
+
+    return Comparison(
+        name,
+        label,
+        f"l.{col} IS NULL OR r.{col} IS NULL",
+        lambda p: not own(p).primary,
+        (
+            Level(
+                "exact",
+                "Exact",
+                f"l.{col} = r.{col}",
+                lambda a, b: own(a).primary == own(b).primary,
+            ),
+            Level(
+                "phonetic",
+                "Sounds alike (Kyiv / Kiev)",
+                f"l.{col}_phon = r.{col}_phon OR l.{col}_skel = r.{col}_skel",
+                lambda a, b: (
+                    own(a).phonetic == own(b).phonetic or own(a).skeleton == own(b).skeleton
+                ),
+            ),
+            Level(
+                "typo2",
+                "Up to two letters different",
+                f"levenshtein(l.{col}, r.{col}) <= 2",
+                lambda a, b: _lev(own(a).primary, own(b).primary) <= 2,
+            ),
+            Level("different", "Different", "ELSE", lambda a, b: True),
+        ),
+    )
+
+
+# The home address is compared as three fields: the street line (building number and
+# street, normalise_address), the town and the postcode; a record may have any of them.
+ADDRESS = _typed_comparison("address", "Street address", "address", "Same building and street")
+
+POSTCODE = Comparison(
+    "postcode",
+    "Postcode",
+    "l.postcode IS NULL OR r.postcode IS NULL",
+    lambda p: not p.postcode,
     (
-        Level("exact", "Exact", "l.passport = r.passport", lambda a, b: a.passport == b.passport),
+        Level("exact", "Exact", "l.postcode = r.postcode", lambda a, b: a.postcode == b.postcode),
         Level(
             "typo1",
             "One character different",
-            "levenshtein(l.passport, r.passport) <= 1",
-            lambda a, b: _lev(a.passport, b.passport) <= 1,
+            "levenshtein(l.postcode, r.postcode) <= 1",
+            lambda a, b: _lev(a.postcode, b.postcode) <= 1,
         ),
         Level(
-            "typo2",
-            "Two characters different",
-            "levenshtein(l.passport, r.passport) <= 2",
-            lambda a, b: _lev(a.passport, b.passport) <= 2,
-        ),
-        Level("different", "Different", "ELSE", lambda a, b: True),
-    ),
-)
-
-PLACE = Comparison(
-    "place_of_birth",
-    "Place of birth",
-    "l.place IS NULL OR r.place IS NULL",
-    lambda p: not p.place.primary,
-    (
-        Level(
-            "exact", "Exact", "l.place = r.place", lambda a, b: a.place.primary == b.place.primary
-        ),
-        Level(
-            "phonetic",
-            "Sounds alike (Kyiv / Kiev)",
-            "l.place_phon = r.place_phon OR l.place_skel = r.place_skel",
+            "district",
+            "Same district (first three characters)",
+            "length(l.postcode) > 3 AND length(r.postcode) > 3 "
+            "AND substr(l.postcode, 1, 3) = substr(r.postcode, 1, 3)",
             lambda a, b: (
-                a.place.phonetic == b.place.phonetic or a.place.skeleton == b.place.skeleton
+                len(a.postcode) > 3 and len(b.postcode) > 3 and a.postcode[:3] == b.postcode[:3]
             ),
-        ),
-        Level(
-            "typo2",
-            "Up to two letters different",
-            "levenshtein(l.place, r.place) <= 2",
-            lambda a, b: _lev(a.place.primary, b.place.primary) <= 2,
         ),
         Level("different", "Different", "ELSE", lambda a, b: True),
     ),
@@ -503,7 +603,10 @@ COMPARISONS = (
     _code_comparison("sex", "Sex", "sex"),
     _code_comparison("nationality", "Nationality", "nationality"),
     PASSPORT,
-    PLACE,
+    place_comparison("place_of_birth", "Place of birth", "place"),
+    ADDRESS,
+    place_comparison("town", "Town or city", "town"),
+    POSTCODE,
 )
 
 

@@ -144,6 +144,70 @@ def place_forms(text: str) -> tuple[str, str]:
     return forms.primary, forms.phonetic
 
 
+# Street words written in full or abbreviated, and the form both become: "12 Main
+# Street" and "12 main st." are the same line. English, German, French, Spanish,
+# Polish and Ukrainian/Russian (after romanisation) words that open or close a line.
+STREET_WORDS = {
+    "street": "st",
+    "str": "st",
+    "road": "rd",
+    "avenue": "ave",
+    "av": "ave",
+    "lane": "ln",
+    "drive": "dr",
+    "close": "cl",
+    "court": "ct",
+    "place": "pl",
+    "square": "sq",
+    "crescent": "cres",
+    "terrace": "tce",
+    "boulevard": "blvd",
+    "highway": "hwy",
+    "strasse": "st",
+    "rue": "st",
+    "calle": "st",
+    "ulica": "st",
+    "ul": "st",
+    "vulitsa": "st",
+    "vulytsia": "st",
+    "vulytsya": "st",
+    "vul": "st",
+    "ulitsa": "st",
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+}
+# German compounds: Hauptstraße, Hauptstr. -> haupt st
+_STREET_SUFFIX = re.compile(r"^([a-z]{3,})(strasse|str)$")
+_ADDRESS_JUNK = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=200_000)
+def normalise_address(text: str | None) -> str:
+    """The street line of an address (building number and street) as a comparison key:
+    ASCII, lower case, the usual street words abbreviated one way, and the words in
+    sorted order, so that "12 Main Street", "Main St. 12" and "12 main st" agree and
+    "Hauptstraße 5" meets "5 Hauptstr.". Line 2 (flat, building) is not part of it."""
+    text = unicodedata.normalize("NFC", text or "").strip()
+    if not text:
+        return ""
+    words = []
+    for word in _ADDRESS_JUNK.sub(" ", ascii_text(text).lower()).split():
+        compound = _STREET_SUFFIX.match(word)
+        if compound:
+            words += [compound.group(1), "st"]
+        else:
+            words.append(STREET_WORDS.get(word, word))
+    return " ".join(sorted(words))
+
+
+def normalise_postcode(value: str | None) -> str:
+    """A postcode or ZIP code as letters and digits only, upper case: "sw1a 1aa" ->
+    "SW1A1AA", "00-950" -> "00950"."""
+    return _PASSPORT_JUNK.sub("", ascii_text(value or "").upper())
+
+
 def normalise_passport(value: str | None) -> str:
     """Passport or ID number as printed in the machine-readable zone: upper case,
     no spaces, dashes or filler characters."""

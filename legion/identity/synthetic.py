@@ -6,7 +6,11 @@ names from Faker's per-country lists in the country's own script, and a passport
 spelling. Duplicate records of the same person are rendered the way they arrive at
 different embassies: native script or another romanisation, the Russian form of a
 Ukrainian name, a nickname, swapped name order, typos, day/month swaps, a new
-passport. Hard negatives are different people sharing a common name and birth year.
+passport, a move to another home. Hard negatives are different people sharing a
+common name and birth year.
+
+Home addresses are drawn from a second random stream, so that adding them left every
+name, date and passport of a seed as it was.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import datetime as dt
 import importlib
 import itertools
 import random
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
@@ -167,6 +172,131 @@ PLACE_VARIANTS = {
     "Bengaluru": ("Bangalore",),
 }
 
+# Towns people live in (native spelling), a dozen or so per country: a few large cities
+# most people live in, then smaller towns.
+TOWNS = {
+    "US": (
+        "New York",
+        "Los Angeles",
+        "Chicago",
+        "Houston",
+        "Phoenix",
+        "San Antonio",
+        "Fort Worth",
+        "Columbus",
+        "Austin",
+        "Denver",
+        "Boise",
+        "Tulsa",
+        "Fayetteville",
+        "Killeen",
+        "Clarksville",
+        "Jacksonville",
+    ),
+    "GB": (
+        "London",
+        "Aldershot",
+        "Manchester",
+        "Leeds",
+        "Glasgow",
+        "Plymouth",
+        "Bristol",
+        "Colchester",
+        "Catterick",
+        "Tidworth",
+        "Cardiff",
+        "Belfast",
+        "Portsmouth",
+    ),
+    "DE": (
+        "Berlin",
+        "Hamburg",
+        "München",
+        "Köln",
+        "Nürnberg",
+        "Düsseldorf",
+        "Leipzig",
+        "Koblenz",
+        "Munster",
+        "Ulm",
+    ),
+    "CA": (
+        "Toronto",
+        "Montréal",
+        "Ottawa",
+        "Calgary",
+        "Edmonton",
+        "Winnipeg",
+        "Halifax",
+        "Kingston",
+        "Petawawa",
+    ),
+    "IN": ("Mumbai", "Delhi", "Bengaluru", "Chennai", "Pune", "Jaipur", "Lucknow"),
+    "UA": ("Київ", "Харків", "Львів", "Одеса", "Дніпро", "Житомир", "Ужгород"),
+    "GE": ("თბილისი", "ბათუმი", "ქუთაისი", "რუსთავი", "გორი"),
+    "GR": ("Αθήνα", "Θεσσαλονίκη", "Πάτρα", "Ηράκλειο", "Λάρισα"),
+    "JO": ("Amman", "Zarqa", "Irbid", "Aqaba"),
+    "LT": ("Vilnius", "Kaunas", "Klaipėda", "Šiauliai"),
+    "NO": ("Oslo", "Bergen", "Trondheim", "Stavanger", "Bodø"),
+    "FR": ("Paris", "Marseille", "Lyon", "Toulouse", "Nice", "Nantes", "Lille"),
+    "DK": ("København", "Aarhus", "Odense", "Aalborg"),
+    "LV": ("Rīga", "Daugavpils", "Liepāja", "Jelgava"),
+    "RU": ("Москва", "Санкт-Петербург", "Новосибирск", "Екатеринбург"),
+    "JP": ("Tokyo", "Osaka", "Yokohama", "Sapporo", "Fukuoka"),
+    "AU": ("Sydney", "Melbourne", "Brisbane", "Perth", "Adelaide", "Darwin", "Townsville"),
+    "IL": ("Tel Aviv", "Jerusalem", "Haifa", "Beersheba"),
+}
+# A postcode per country: "#" a digit, "@" a letter; the first `district` characters are
+# the same for a whole town (postcodes are hierarchical), the rest vary by street, so
+# that a town has about a thousand postcodes or more: two applicants share one about
+# as rarely as two residents of the real country do.
+POSTCODES = {
+    "US": ("#####", 2),
+    "GB": ("@@# #@@", 3),
+    "DE": ("#####", 2),
+    "CA": ("@#@ #@#", 3),
+    "IN": ("######", 3),
+    "UA": ("#####", 2),
+    "GE": ("####", 1),
+    "GR": ("### ##", 2),
+    "JO": ("#####", 2),
+    "LT": ("LT-#####", 5),
+    "NO": ("####", 1),
+    "FR": ("#####", 2),
+    "DK": ("####", 1),
+    "LV": ("LV-####", 4),
+    "RU": ("######", 3),
+    "JP": ("###-####", 3),
+    "AU": ("####", 1),
+    "IL": ("#######", 3),
+}
+# How a street line is written per country, and the words that get abbreviated.
+STREET_FORMATS = {
+    "DE": ("{name}straße {number}", "{name}weg {number}"),
+    "FR": ("{number} rue {name}", "{number} avenue {name}"),
+    "UA": ("вул. {name}, {number}", "вулиця {name}, {number}"),
+    "RU": ("ул. {name}, {number}", "улица {name}, {number}"),
+    "DK": ("{name}vej {number}",),
+    "NO": ("{name}s gate {number}",),
+    "LT": ("{name} g. {number}",),
+    "LV": ("{name} iela {number}",),
+    "GE": ("{name} ქუჩა {number}",),
+    "GR": ("{name} {number}",),
+    "JP": ("{number}-{unit} {name}",),
+}
+ENGLISH_STREETS = ("Street", "Road", "Avenue", "Lane", "Drive", "Close", "Way", "Court")
+ABBREVIATIONS = {
+    "Street": "St",
+    "Road": "Rd",
+    "Avenue": "Ave",
+    "Lane": "Ln",
+    "Drive": "Dr",
+    "Court": "Ct",
+    "straße": "str.",
+    "вулиця": "вул.",
+    "улица": "ул.",
+}
+
 
 @dataclass(frozen=True)
 class Record:
@@ -179,6 +309,9 @@ class Record:
     nationality: str
     passport_number: str
     place_of_birth: str
+    address: str = ""
+    town: str = ""
+    postcode: str = ""
 
     def row(self) -> dict[str, str]:
         return {
@@ -190,6 +323,9 @@ class Record:
             "nationality": self.nationality,
             "passport_number": self.passport_number,
             "place_of_birth": self.place_of_birth,
+            "address": self.address,
+            "town": self.town,
+            "postcode": self.postcode,
         }
 
 
@@ -202,6 +338,9 @@ CSV_COLUMNS = (
     "nationality",
     "passport_number",
     "place_of_birth",
+    "address",
+    "town",
+    "postcode",
 )
 
 
@@ -246,6 +385,7 @@ class PeopleGenerator:
 
     def __init__(self, seed: int = 0) -> None:
         self.rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
+        self.homes = random.Random(f"homes-{seed}")  # noqa: S311
         self.countries = [c for c, _ in NATIONALITY_MIX]
         self.country_weights = list(itertools.accumulate(w for _, w in NATIONALITY_MIX))
 
@@ -291,7 +431,76 @@ class PeopleGenerator:
             "dob": born.isoformat(),
             "passport": self._passport(country),
             "place": rng.choice(places),
+            **self.home(country),
         }
+
+    def home(self, country: str) -> dict[str, str]:
+        """A home address in `country`: street line, town, postcode (5% have none)."""
+        rng = self.homes
+        if rng.random() < 0.05:
+            return {"address": "", "town": "", "postcode": ""}
+        towns = TOWNS[country]
+        # Zipf-like: most people live in the first few towns of the list.
+        town = rng.choices(towns, weights=[1 / (i + 1) for i in range(len(towns))])[0]
+        street = self._street_name(country)
+        number = str(rng.choice((rng.randint(1, 30), rng.randint(1, 200))))
+        formats = STREET_FORMATS.get(country) or tuple(
+            f"{{number}} {{name}} {word}" for word in ENGLISH_STREETS
+        )
+        line = rng.choice(formats).format(name=street, number=number, unit=rng.randint(1, 20))
+        return {"address": line, "town": town, "postcode": self._postcode(country, town)}
+
+    def _street_name(self, country: str) -> str:
+        rng = self.homes
+        if country == "JO":
+            return rng.choice([v[0] for v in ARABIC_SURNAMES.values()])
+        if country == "IL":
+            return rng.choice([v[0] for v in HEBREW_SURNAMES.values()])
+        if country == "JP":
+            return rng.choice(TOWNS["JP"])
+        _g, _gw, surnames, weights = _name_lists(LOCALES[country], "M")
+        return rng.choices(surnames, cum_weights=weights)[0]
+
+    def _postcode(self, country: str, town: str) -> str:
+        pattern, district = POSTCODES[country]
+        # The town's district part is fixed by the town's name; the rest is random.
+        fixed = random.Random(zlib.crc32(f"{country}{town}".encode()))  # noqa: S311
+        chars = []
+        for i, char in enumerate(pattern):
+            source = fixed if i < district else self.homes
+            if char == "#":
+                chars.append(source.choice("0123456789"))
+            elif char == "@":
+                chars.append(source.choice("ABCDEFGHJKLMNPRSTUWXYZ"))
+            else:
+                chars.append(char)
+        return "".join(chars)
+
+    def _home_variant(self, p: dict[str, str]) -> dict[str, str]:
+        """The home as another record of the same person gives it: moved (15%), left out
+        (10%), or the same home written another way (abbreviations, another script for
+        the town, a typo)."""
+        rng = self.homes
+        r = rng.random()
+        if r < 0.15:
+            return self.home(p["nationality"])
+        if r < 0.25 or not p["address"]:
+            return {"address": "", "town": "", "postcode": ""}
+        address, town, postcode = p["address"], p["town"], p["postcode"]
+        if rng.random() < 0.3:
+            for word, short in ABBREVIATIONS.items():
+                address = address.replace(word, short)
+        if not address.isascii() and rng.random() < 0.5:
+            address = romanise(address, PASSPORT_ROMANISATION.get(p["nationality"], "Any-Latin"))
+        address = self._typo(address, 0.1, rng=rng)
+        if not town.isascii() and rng.random() < 0.6:
+            town = rng.choice(PLACE_VARIANTS.get(town, (romanise(town, "Any-Latin"),)))
+        elif rng.random() < 0.05:
+            town = ""
+        postcode = self._typo(postcode, 0.03, digits=True, rng=rng)
+        if rng.random() < 0.1:
+            postcode = ""
+        return {"address": address, "town": town, "postcode": postcode}
 
     def _passport(self, country: str) -> str:
         rng = self.rng
@@ -311,6 +520,7 @@ class PeopleGenerator:
             p["place"],
         )
         sex, nationality = p["sex"], p["nationality"]
+        home = {k: p[k] for k in ("address", "town", "postcode")}
         if place and not place.isascii() and rng.random() < 0.8:
             place = rng.choice(PLACE_VARIANTS.get(place, (place,)))
         if noisy:
@@ -339,6 +549,7 @@ class PeopleGenerator:
                 given = ""
             if rng.random() < 0.02:
                 dob = ""
+            home = self._home_variant(p)
         return Record(
             id=record_id,
             cluster=cluster,
@@ -349,6 +560,7 @@ class PeopleGenerator:
             nationality=nationality,
             passport_number=passport,
             place_of_birth=place,
+            **home,
         )
 
     def _name_variant(self, p: dict[str, str]) -> tuple[str, str]:
@@ -383,8 +595,15 @@ class PeopleGenerator:
         old, new = self.rng.choice(swaps)
         return name.replace(old, new)
 
-    def _typo(self, text: str, probability: float, *, digits: bool = False) -> str:
-        rng = self.rng
+    def _typo(
+        self,
+        text: str,
+        probability: float,
+        *,
+        digits: bool = False,
+        rng: random.Random | None = None,
+    ) -> str:
+        rng = rng or self.rng
         if not text or rng.random() >= probability:
             return text
         alphabet = "0123456789" if digits else "abcdefghijklmnopqrstuvwxyz"

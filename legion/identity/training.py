@@ -42,6 +42,9 @@ def record_person(record: Record) -> Person:
         nationality=record.nationality,
         passport_number=record.passport_number,
         place_of_birth=record.place_of_birth,
+        address=record.address,
+        town=record.town,
+        postcode=record.postcode,
     )
 
 

@@ -180,11 +180,14 @@ def test_batch_scores_of_a_csv_file_equal_intake_scores_pair_by_pair(tmp_path, s
 
 
 def test_csv_features_equal_intake_normalisation_value_by_value(tmp_path, small_set):
-    columns = HEADER.strip().split(",")
+    columns = list(small_set.records[0].row())
     odd = [
-        ["x1", " Владимир ", "Коваленко", "  ", "m", "ua", "fa 12-34 567", "Київ"],
-        ["x2", "Straße", "Groß", "1990", "X", "de", "ßab 123456", ""],
-        ["x3", "", "", "1988-04", "", "", "", ""],
+        ["x1", " Владимир ", "Коваленко", "  ", "m", "ua", "fa 12-34 567", "Київ"]
+        + ["вул. Шевченка, 12", " Київ", "01 001"],
+        ["x2", "Straße", "Groß", "1990", "X", "de", "ßab 123456", ""]
+        + ["Hauptstraße 5", "Köln", "d-50667"],
+        ["x3", "", "", "1988-04", "", "", "", ""] + ["Flat 3, 12 Main St.", "", ""],
+        ["x4", "Ann", "Lee", "", "", "", "", ""] + ["", "", "SW1A 1AA"],
     ]
     rows = odd + [list(r.row().values()) for r in small_set.records]
     path = tmp_path / "people.csv"
