@@ -19,7 +19,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -47,8 +47,7 @@ FIELDS = (
     "passport_number",
     "place_of_birth",
     "address",
-    "town",
-    "postcode",
+    "area",
 )
 
 
@@ -167,8 +166,7 @@ def person(
         "passport_number": passport_number or "",
         "place_of_birth": place_of_birth or "",
         "address": address or "",
-        "town": town or "",
-        "postcode": postcode or "",
+        "area": " ".join(part for part in (postcode, town) if part),
     }
     return Person(
         given=name_forms(given_name or ""),
@@ -326,15 +324,30 @@ class Comparison:
     null_sql: str
     is_null: Callable[[Person], bool]
     levels: tuple[Level, ...]  # tried in order; the last one is ELSE
+    # Counted only for pairs that pass this test (None: always); other pairs are
+    # treated as if the value were missing.
+    counted_if: Pred | None = None
+    counted_if_sql: str = ""
 
     def level_for(self, a: Person, b: Person) -> Level | None:
-        """The first level the pair falls in; None when a value is missing on either side."""
-        if self.is_null(a) or self.is_null(b):
+        """The first level the pair falls in; None when a value is missing on either
+        side or the comparison does not count for this pair (see `not_counted`)."""
+        if self.is_null(a) or self.is_null(b) or self.not_counted(a, b):
             return None
         for level in self.levels:
             if level.test(a, b):
                 return level
         raise AssertionError("the last level of a comparison always matches")
+
+    def not_counted(self, a: Person, b: Person) -> bool:
+        return self.counted_if is not None and not self.counted_if(a, b)
+
+    @property
+    def skipped_sql(self) -> str:
+        """The SQL of the null level: missing on a side, or not counted for the pair."""
+        if not self.counted_if_sql:
+            return self.null_sql
+        return f"{self.null_sql} OR NOT ({self.counted_if_sql})"
 
 
 def _lev(a: str, b: str) -> int:
@@ -529,63 +542,135 @@ def _typed_comparison(name: str, label: str, col: str, exact: str) -> Comparison
 PASSPORT = _typed_comparison("passport_number", "Passport or ID number", "passport", "Exact")
 
 
-def place_comparison(name: str, label: str, col: str) -> Comparison:
-    """A place name (of birth, or the town of a home address) in any script."""
-
-    def own(p: Person) -> NameForms:
-        return getattr(p, col)
-
-    return Comparison(
-        name,
-        label,
-        f"l.{col} IS NULL OR r.{col} IS NULL",
-        lambda p: not own(p).primary,
-        (
-            Level(
-                "exact",
-                "Exact",
-                f"l.{col} = r.{col}",
-                lambda a, b: own(a).primary == own(b).primary,
-            ),
-            Level(
-                "phonetic",
-                "Sounds alike (Kyiv / Kiev)",
-                f"l.{col}_phon = r.{col}_phon OR l.{col}_skel = r.{col}_skel",
-                lambda a, b: (
-                    own(a).phonetic == own(b).phonetic or own(a).skeleton == own(b).skeleton
-                ),
-            ),
-            Level(
-                "typo2",
-                "Up to two letters different",
-                f"levenshtein(l.{col}, r.{col}) <= 2",
-                lambda a, b: _lev(own(a).primary, own(b).primary) <= 2,
-            ),
-            Level("different", "Different", "ELSE", lambda a, b: True),
+PLACE = Comparison(
+    "place_of_birth",
+    "Place of birth",
+    "l.place IS NULL OR r.place IS NULL",
+    lambda p: not p.place.primary,
+    (
+        Level(
+            "exact", "Exact", "l.place = r.place", lambda a, b: a.place.primary == b.place.primary
         ),
+        Level(
+            "phonetic",
+            "Sounds alike (Kyiv / Kiev)",
+            "l.place_phon = r.place_phon OR l.place_skel = r.place_skel",
+            lambda a, b: (
+                a.place.phonetic == b.place.phonetic or a.place.skeleton == b.place.skeleton
+            ),
+        ),
+        Level(
+            "typo2",
+            "Up to two letters different",
+            "levenshtein(l.place, r.place) <= 2",
+            lambda a, b: _lev(a.place.primary, b.place.primary) <= 2,
+        ),
+        Level("different", "Different", "ELSE", lambda a, b: True),
+    ),
+)
+
+GIVEN_NAME = name_comparison("given_name", "Given names", "given", "surname")
+# A pair "agrees as a person" when it reaches one of these levels (a prefix of each
+# comparison's levels, so that their SQL conditions can simply be OR-ed).
+PERSONAL_AGREEMENT = (
+    (GIVEN_NAME, "different"),
+    (DOB, "same_year"),
+    (PASSPORT, "different"),
+)
+
+
+def _agreeing_levels(comparison: Comparison, first_disagreeing: str) -> tuple[Level, ...]:
+    keys = [level.key for level in comparison.levels]
+    return comparison.levels[: keys.index(first_disagreeing)]
+
+
+def person_agrees(a: Person, b: Person) -> bool:
+    """Given name, date of birth or passport number agree (a typo, swap or another
+    spelling included). A surname does not count: families share it."""
+    for comparison, first_disagreeing in PERSONAL_AGREEMENT:
+        level = comparison.level_for(a, b)
+        if level is not None and level in _agreeing_levels(comparison, first_disagreeing):
+            return True
+    return False
+
+
+# person_agrees() as SQL; COALESCE because a comparison with a NULL is NULL, not false.
+PERSON_AGREES_SQL = " OR ".join(
+    f"COALESCE(NOT ({comparison.null_sql}) AND ("
+    + " OR ".join(f"({level.sql})" for level in _agreeing_levels(comparison, first))
+    + "), FALSE)"
+    for comparison, first in PERSONAL_AGREEMENT
+)
+NOT_COUNTED_LABEL = "Not counted: no given name, date of birth or passport agrees"
+
+# The home address is compared as the street line (building number and street,
+# normalise_address) and the area (town and postcode); a record may have any of them.
+# It is strong evidence only for people who agree in something personal: brothers,
+# a father and son, flatmates share a home and are different people. Between two
+# records that agree in none of them, it is not counted at all.
+ADDRESS = replace(
+    _typed_comparison("address", "Street address", "address", "Same building and street"),
+    counted_if=person_agrees,
+    counted_if_sql=PERSON_AGREES_SQL,
+)
+
+
+def _both(a: str, b: str) -> bool:
+    return bool(a) and bool(b)
+
+
+def _towns_alike(a: Person, b: Person) -> bool:
+    x, y = a.town, b.town
+    return _both(x.primary, y.primary) and (
+        x.primary == y.primary
+        or x.phonetic == y.phonetic
+        or x.skeleton == y.skeleton
+        or _lev(x.primary, y.primary) <= 2
     )
 
 
-# The home address is compared as three fields: the street line (building number and
-# street, normalise_address), the town and the postcode; a record may have any of them.
-ADDRESS = _typed_comparison("address", "Street address", "address", "Same building and street")
+_TOWNS_ALIKE_SQL = (
+    "(l.town = r.town OR l.town_phon = r.town_phon OR l.town_skel = r.town_skel "
+    "OR levenshtein(l.town, r.town) <= 2)"
+)
 
-POSTCODE = Comparison(
-    "postcode",
-    "Postcode",
-    "l.postcode IS NULL OR r.postcode IS NULL",
-    lambda p: not p.postcode,
+# Town and postcode are one comparison: the postcode names the town, so counting both
+# would count one place twice. SQL's comparisons with NULL are never true; the Python
+# predicates check that both values are present to say the same.
+AREA = Comparison(
+    "area",
+    "Town and postcode",
+    "(l.town IS NULL AND l.postcode IS NULL) OR (r.town IS NULL AND r.postcode IS NULL)",
+    lambda p: not (p.town.primary or p.postcode),
     (
-        Level("exact", "Exact", "l.postcode = r.postcode", lambda a, b: a.postcode == b.postcode),
         Level(
-            "typo1",
-            "One character different",
-            "levenshtein(l.postcode, r.postcode) <= 1",
-            lambda a, b: _lev(a.postcode, b.postcode) <= 1,
+            "postcode",
+            "Same postcode",
+            "l.postcode = r.postcode",
+            lambda a, b: _eq(a.postcode, b.postcode),
         ),
         Level(
+            "postcode_typo",
+            "Postcode one character different",
+            "levenshtein(l.postcode, r.postcode) <= 1",
+            lambda a, b: _both(a.postcode, b.postcode) and _lev(a.postcode, b.postcode) <= 1,
+        ),
+        Level(
+            "town",
+            "Same town, postcode missing on one side",
+            f"{_TOWNS_ALIKE_SQL} AND (l.postcode IS NULL OR r.postcode IS NULL)",
+            lambda a, b: _towns_alike(a, b) and not _both(a.postcode, b.postcode),
+        ),
+        Level(
+            "town_other_postcode",
+            "Same town, another postcode",
+            _TOWNS_ALIKE_SQL,
+            _towns_alike,
+        ),
+        # Postcodes are hierarchical: the first three characters name the district.
+        Level(
             "district",
-            "Same district (first three characters)",
+            "Same postal district (first three characters)",
             "length(l.postcode) > 3 AND length(r.postcode) > 3 "
             "AND substr(l.postcode, 1, 3) = substr(r.postcode, 1, 3)",
             lambda a, b: (
@@ -594,19 +679,20 @@ POSTCODE = Comparison(
         ),
         Level("different", "Different", "ELSE", lambda a, b: True),
     ),
+    counted_if=person_agrees,
+    counted_if_sql=PERSON_AGREES_SQL,
 )
 
 COMPARISONS = (
-    name_comparison("given_name", "Given names", "given", "surname"),
+    GIVEN_NAME,
     name_comparison("surname", "Surname", "surname", "given"),
     DOB,
     _code_comparison("sex", "Sex", "sex"),
     _code_comparison("nationality", "Nationality", "nationality"),
     PASSPORT,
-    place_comparison("place_of_birth", "Place of birth", "place"),
+    PLACE,
     ADDRESS,
-    place_comparison("town", "Town or city", "town"),
-    POSTCODE,
+    AREA,
 )
 
 
@@ -692,10 +778,16 @@ def compare(
         level = comparison.level_for(a, b)
         weight = 0.0 if level is None else params.weight(comparison.name, level.key)
         total += weight
+        if level:
+            key, label = level.key, level.label
+        elif comparison.is_null(a) or comparison.is_null(b):
+            key, label = "missing", "Missing on one side"
+        else:
+            key, label = "not_counted", NOT_COUNTED_LABEL
         explanation[comparison.name] = {
             "label": comparison.label,
-            "level": level.key if level else "missing",
-            "level_label": level.label if level else "Missing on one side",
+            "level": key,
+            "level_label": label,
             "weight": round(weight, 3),
             "a": a.shown.get(comparison.name, ""),
             "b": b.shown.get(comparison.name, ""),
@@ -741,7 +833,7 @@ def splink_settings(
     for c in COMPARISONS:
         levels = [
             {
-                "sql_condition": columns(c.null_sql),
+                "sql_condition": columns(c.skipped_sql.format(**functions)),
                 "label_for_charts": "Null",
                 "is_null_level": True,
             }

@@ -100,6 +100,10 @@ def applicant_people(applicant: Applicant) -> list[Person]:
         "nationality": str(applicant.nationality or ""),
         "passport_number": applicant.passport_number or "",
         "place_of_birth": applicant.place_of_birth,
+        # Line 2 (flat, building) is left out: records differ most there.
+        "address": applicant.address_line_1,
+        "town": applicant.address_town,
+        "postcode": applicant.address_postcode,
     }
     people = [person(given_name=applicant.given_name, surname=applicant.surname, **common)]
     if applicant.native_name.strip():
@@ -217,6 +221,8 @@ def _shown(applicant: Applicant | dict) -> dict[str, str]:
         "nationality": str(get("nationality") or ""),
         "passport_number": get("passport_number") or "",
         "place_of_birth": get("place_of_birth"),
+        "address": get("address_line_1"),
+        "area": " ".join(p for p in (get("address_postcode"), get("address_town")) if p),
     }
 
 
@@ -299,7 +305,8 @@ def _candidates_sql(case: Case, keys: set[str]) -> tuple[str, list]:
     any_keys, any_params = _one_of(keys)
     sql = f"""
         SELECT 'a', c.id, a.passport_number, f.variants, a.given_name, a.surname,
-               a.date_of_birth, a.sex, a.nationality, a.place_of_birth, NULL, NULL, NULL
+               a.date_of_birth, a.sex, a.nationality, a.place_of_birth, a.address_line_1,
+               a.address_town, a.address_postcode, NULL, NULL, NULL
         FROM (SELECT DISTINCT applicant_id FROM {_KEYS}
               WHERE {_qn("key")} {duplicate_keys} AND applicant_id IS NOT NULL
                 AND applicant_id <> %s
@@ -312,8 +319,8 @@ def _candidates_sql(case: Case, keys: set[str]) -> tuple[str, list]:
             WHERE (d.case_id = %s AND d.other_case_id = c.id)
                OR (d.case_id = c.id AND d.other_case_id = %s))
         UNION ALL
-        SELECT 'e', e.id, NULL, e.properties, NULL, NULL, NULL, NULL, NULL, NULL,
-               e.source, e.entity_id, e.caption
+        SELECT 'e', e.id, NULL, e.properties, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+               NULL, NULL, e.source, e.entity_id, e.caption
         FROM {_ENTRIES} e
         WHERE e.active AND e.id IN (
             SELECT entry_id FROM {_KEYS}
@@ -406,6 +413,9 @@ _SHOWN_COLUMNS = (
     "sex",
     "nationality",
     "place_of_birth",
+    "address_line_1",
+    "address_town",
+    "address_postcode",
 )
 
 

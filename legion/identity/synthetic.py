@@ -461,6 +461,40 @@ class PeopleGenerator:
         _g, _gw, surnames, weights = _name_lists(LOCALES[country], "M")
         return rng.choices(surnames, cum_weights=weights)[0]
 
+    def household_member(self, p: dict[str, str]) -> dict[str, str]:
+        """Another person from the same home (a hard negative): a brother, father or son
+        (same surname; rarely a twin, with the same date of birth), or a flatmate (own
+        surname)."""
+        rng = self.homes
+        member = dict(p)
+        r = rng.random()
+        if p["nationality"] in LOCALES:
+            names, weights, surnames, surname_weights = _name_lists(LOCALES[p["nationality"]], "M")
+            while member["native_given"] == p["native_given"]:
+                member["native_given"] = rng.choices(names, cum_weights=weights)[0]
+            if r < 0.2:
+                member["native_surname"] = rng.choices(surnames, cum_weights=surname_weights)[0]
+        else:
+            while member["native_given"] == p["native_given"]:
+                member["native_given"] = rng.choice((p["native_given"], p["native_surname"], "Sam"))
+        rule = PASSPORT_ROMANISATION.get(p["nationality"])
+        for key in ("given", "surname"):
+            native = member[f"native_{key}"]
+            member[key] = romanise(native, rule) if rule else native
+        born = dt.date.fromisoformat(p["dob"])
+        if 0.2 <= r < 0.22:
+            pass  # a twin (rare: both twins volunteering)
+        elif r < 0.8:
+            born += dt.timedelta(days=rng.choice((-1, 1)) * rng.randrange(300, 12 * 365))
+        else:
+            born += dt.timedelta(days=rng.choice((-1, 1)) * rng.randrange(18 * 365, 32 * 365))
+        member["dob"] = born.isoformat()
+        member["passport"] = self._passport(p["nationality"], rng=rng)
+        member["sex"] = "M"  # the names above are men's
+        if rng.random() < 0.3:
+            member["place"] = rng.choice(PLACES.get(p["nationality"], ("",)))
+        return member
+
     def _postcode(self, country: str, town: str) -> str:
         pattern, district = POSTCODES[country]
         # The town's district part is fixed by the town's name; the rest is random.
@@ -502,16 +536,27 @@ class PeopleGenerator:
             postcode = ""
         return {"address": address, "town": town, "postcode": postcode}
 
-    def _passport(self, country: str) -> str:
-        rng = self.rng
+    def _passport(self, country: str, rng: random.Random | None = None) -> str:
+        rng = rng or self.rng
         if country in ("US", "GB", "CA", "AU", "NO", "DK"):
             return "".join(rng.choice("0123456789") for _ in range(9))
         letters = "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(2))
         return letters + "".join(rng.choice("0123456789") for _ in range(7))
 
     # -- how one record of that person arrives ------------------------------------------
-    def render(self, p: dict[str, str], *, record_id: str, cluster: int, noisy: bool) -> Record:
-        rng = self.rng
+    def render(
+        self,
+        p: dict[str, str],
+        *,
+        record_id: str,
+        cluster: int,
+        noisy: bool,
+        rng: random.Random | None = None,
+    ) -> Record:
+        """One record of person `p`; `rng` draws the spelling of a clean record's place
+        (household members come from the homes stream, which leaves the main one as it
+        was)."""
+        rng = rng or self.rng
         given, surname, dob, passport, place = (
             p["given"],
             p["surname"],
@@ -658,11 +703,13 @@ def people(
     seed: int = 0,
     duplicate_share: float = 0.3,
     hard_negative_share: float = 0.05,
+    household_share: float = 0.03,
     prefix: str = "r",
 ) -> LabelledSet:
     """A deduplication set: each person appears once, a share of them two or three
     times (at different embassies, rendered differently), and a share of records are
-    other people with the same common name and birth year (hard negatives)."""
+    other people with the same common name and birth year or from the same home
+    (hard negatives)."""
     gen = PeopleGenerator(seed)
     records: list[Record] = []
     cluster = 0
@@ -684,6 +731,18 @@ def people(
             twin["dob"] = year + twin["dob"][4:]
             records.append(
                 gen.render(twin, record_id=f"{prefix}{len(records)}", cluster=cluster, noisy=False)
+            )
+            cluster += 1
+        if gen.homes.random() < household_share:
+            member = gen.household_member(p)
+            records.append(
+                gen.render(
+                    member,
+                    record_id=f"{prefix}{len(records)}",
+                    cluster=cluster,
+                    noisy=False,
+                    rng=gen.homes,
+                )
             )
             cluster += 1
     gen.rng.shuffle(records)

@@ -86,6 +86,45 @@ def test_georgian_script_application_is_found_from_the_romanised_one(warsaw, ber
     assert (item.case, item.other_case) == (second, first)
 
 
+ALDERSHOT = {
+    "address_line_1": "14 Larkspur Close",
+    "address_town": "Aldershot",
+    "address_postcode": "GU11 1AA",
+    "address_country": "GB",
+}
+
+
+def test_same_home_and_birth_date_find_a_reapplication_under_another_name(
+    warsaw, berlin, risk_notice
+):
+    born = {"date_of_birth": dt.date(1988, 5, 5), "place_of_birth": ""}
+    first = submit(warsaw, given_name="Mark", surname="Evans", **born, **ALDERSHOT)
+    # A new passport, another surname, the same home written another way.
+    moved_on = {"address_line_1": "14 Larkspur Cl.", "address_postcode": "gu11 1aa"}
+    second = submit(
+        berlin,
+        given_name="Marc",
+        surname="Hughes",
+        passport_number="598765432",
+        **born,
+        **{**ALDERSHOT, **moved_on},
+    )
+    item = DuplicateCandidate.objects.get()
+    assert (item.case, item.other_case) == (second, first)
+    assert item.explanation["address"]["level"] == "exact"
+    assert item.explanation["address"]["a"] == "14 Larkspur Cl."
+    assert item.explanation["area"]["level"] == "postcode"
+
+
+def test_brothers_from_one_home_are_not_duplicates(warsaw, berlin, risk_notice):
+    brothers = {"surname": "Evans", "place_of_birth": "Aldershot", **ALDERSHOT}
+    john = {"given_name": "John", "date_of_birth": dt.date(1988, 5, 5)}
+    david = {"given_name": "David", "date_of_birth": dt.date(1992, 11, 20)}
+    submit(warsaw, **john, passport_number="512345678", **brothers)
+    submit(berlin, **david, passport_number="533445566", **brothers)
+    assert not DuplicateCandidate.objects.exists()
+
+
 def test_different_people_with_a_common_name_and_birth_year_are_not_candidates(
     warsaw, berlin, risk_notice
 ):
@@ -221,8 +260,14 @@ def test_intake_review_items_score_each_pair_as_batch_match_people_does(
 
     bondarenko = {"date_of_birth": dt.date(1984, 2, 17), "nationality": "LT", "sex": "M"}
     beridze = {"date_of_birth": dt.date(1987, 6, 2), "nationality": "GE", "passport_number": ""}
-    submit(warsaw, **SERHIY)
-    submit(berlin, **{**SERHIY, "given_name": "Sergei", "place_of_birth": "Kiev"})
+    kyiv = {"address_line_1": "вул. Шевченка, 12", "address_town": "Київ"}
+    submit(warsaw, **SERHIY, **kyiv, address_postcode="01001")
+    submit(
+        berlin,
+        **{**SERHIY, "given_name": "Sergei", "place_of_birth": "Kiev"},
+        address_line_1="12 Shevchenka St",
+        address_town="Kiev",
+    )
     submit(
         warsaw,
         given_name="Volodymyr",

@@ -182,13 +182,23 @@ def test_batch_scores_of_a_csv_file_equal_intake_scores_pair_by_pair(tmp_path, s
 def test_csv_features_equal_intake_normalisation_value_by_value(tmp_path, small_set):
     columns = list(small_set.records[0].row())
     odd = [
-        ["x1", " Владимир ", "Коваленко", "  ", "m", "ua", "fa 12-34 567", "Київ"]
-        + ["вул. Шевченка, 12", " Київ", "01 001"],
-        ["x2", "Straße", "Groß", "1990", "X", "de", "ßab 123456", ""]
-        + ["Hauptstraße 5", "Köln", "d-50667"],
-        ["x3", "", "", "1988-04", "", "", "", ""] + ["Flat 3, 12 Main St.", "", ""],
-        ["x4", "Ann", "Lee", "", "", "", "", ""] + ["", "", "SW1A 1AA"],
+        [
+            "x1",
+            " Владимир ",
+            "Коваленко",
+            "  ",
+            "m",
+            "ua",
+            "fa 12-34 567",
+            "Київ",
+            "вул. Шевченка, 12",
+        ],
+        ["x2", "Straße", "Groß", "1990", "X", "de", "ßab 123456", "", "Hauptstraße 5"],
+        ["x3", "", "", "1988-04", "", "", "", "", "Flat 3, 12 Main St."],
+        ["x4", "Ann", "Lee", "", "", "", "", "", ""],
     ]
+    homes = [[" Київ", "01 001"], ["Köln", "d-50667"], ["", ""], ["", "SW1A 1AA"]]
+    odd = [[*row, *home] for row, home in zip(odd, homes, strict=True)]
     rows = odd + [list(r.row().values()) for r in small_set.records]
     path = tmp_path / "people.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -230,3 +240,36 @@ def test_spark_engine_gives_the_same_links_as_duckdb(tmp_path, small_set):
     duck_scores = {(r["id_a"], r["id_b"]): float(r["score"]) for r in duck}
     for r in spark:
         assert float(r["score"]) == pytest.approx(duck_scores[(r["id_a"], r["id_b"])], abs=2e-6)
+
+
+def test_batch_leaves_out_a_shared_home_between_people_who_agree_in_nothing_personal(tmp_path):
+    """The 'not counted' rule in SQL: brothers at one home are candidates (they share
+    the street line and postcode) and score as intake scores them, home left out; a
+    twin (same date of birth) gets the home counted, in both paths alike."""
+    home = {"address": "14 Larkspur Close", "town": "Aldershot", "postcode": "GU11 1AA"}
+    rows = [
+        PersonRow(
+            "john", person(given_name="John", surname="Evans", date_of_birth="1988-05-05", **home)
+        ),
+        PersonRow(
+            "david", person(given_name="David", surname="Evans", date_of_birth="1992-11-20", **home)
+        ),
+        PersonRow(
+            "twin", person(given_name="Dafydd", surname="Evans", date_of_birth="1988-05-05", **home)
+        ),
+    ]
+    out = tmp_path / "links.csv"
+    link_people(inputs=[rows], out=out, threshold=0.0)
+    scores = {
+        frozenset((link["id_a"], link["id_b"])): float(link["score"]) for link in read_links(out)
+    }
+    assert len(scores) == 3
+    by_id = {row.id: row.person for row in rows}
+    prior = parameters().prior_for(len(rows))
+    levels = {}
+    for pair, score in scores.items():
+        expected = compare(*(by_id[i] for i in sorted(pair)), prior=prior)
+        assert score == pytest.approx(expected.probability, abs=2e-6)
+        levels[pair] = expected.explanation["address"]["level"]
+    assert levels[frozenset(("john", "david"))] == "not_counted"
+    assert levels[frozenset(("john", "twin"))] == "exact"

@@ -5,7 +5,13 @@ import math
 import pytest
 
 from legion.identity.model import COMPARISONS, compare, level_keys, parameters, person
-from legion.identity.normalise import name_forms, normalise_date, normalise_passport
+from legion.identity.normalise import (
+    name_forms,
+    normalise_address,
+    normalise_date,
+    normalise_passport,
+    normalise_postcode,
+)
 
 
 def level(a, b, field):
@@ -117,7 +123,9 @@ def test_score_is_a_probability_with_a_weight_per_field():
     assert high.probability > 0.99 > 0.01 > low.probability
     assert set(high.explanation) == {c.name for c in COMPARISONS}
     passport = high.explanation["passport_number"]
-    assert passport["level"] == "exact" and passport["weight"] > 10
+    # The strongest single piece of evidence: stronger than the same date of birth.
+    assert passport["level"] == "exact"
+    assert passport["weight"] > high.explanation["date_of_birth"]["weight"] > 0
     assert (passport["a"], passport["b"]) == ("500000001", "500000001")
     total = math.log2(parameters().prior / (1 - parameters().prior)) + sum(
         e["weight"] for e in high.explanation.values()
@@ -152,3 +160,50 @@ def test_weight_alone_is_exactly_the_explained_scores_weight():
         for b in people:
             for prior in (None, 1e-5):
                 assert match_weight(a, b, prior=prior) == compare(a, b, prior=prior).weight
+
+
+def test_home_addresses_written_differently_are_the_same_line():
+    same = (
+        "12 Main Street",
+        "Main St. 12",
+        "12 main st",
+    )
+    assert {normalise_address(text) for text in same} == {"12 main st"}
+    assert normalise_address("Hauptstraße 5") == normalise_address("5 Hauptstr.")
+    assert normalise_address("вул. Шевченка, 12") == normalise_address("12 Shevchenka st")
+    assert normalise_address("12 Main Street") != normalise_address("21 Main Street")
+    assert normalise_postcode(" sw1a 1aa") == normalise_postcode("SW1A-1AA") == "SW1A1AA"
+
+
+ALDERSHOT = {"address": "14 Larkspur Close", "town": "Aldershot", "postcode": "GU11 1AA"}
+
+
+def test_same_home_and_birth_date_find_a_man_under_another_surname():
+    """A re-application under another surname (and a new passport) is found by the home."""
+    first = named("Mark", "Evans", date_of_birth="1988-05-05", **ALDERSHOT)
+    again = {"date_of_birth": "1988-05-05", "passport_number": "598765432"}
+    same_home = named(
+        "Marc", "Hughes", address="14 Larkspur Cl", town="Aldershot", postcode="gu111aa", **again
+    )
+    elsewhere = named(
+        "Marc", "Hughes", address="3 Mill Lane", town="Leeds", postcode="LS1 4AB", **again
+    )
+    score = compare(first, same_home)
+    assert score.explanation["address"]["level"] == "exact"
+    assert score.explanation["area"]["level"] == "postcode"
+    assert score.probability > 0.5 > compare(first, elsewhere).probability
+
+
+def test_brothers_at_one_home_are_not_one_person():
+    """A home is shared by brothers, a father and son, flatmates: between two records
+    that agree in no given name, date of birth or passport the home is not counted."""
+    john = named("John", "Evans", date_of_birth="1988-05-05", **ALDERSHOT)
+    david = named("David", "Evans", date_of_birth="1992-11-20", **ALDERSHOT)
+    score = compare(john, david)
+    assert score.explanation["address"]["level"] == "not_counted"
+    assert score.explanation["area"]["level"] == "not_counted"
+    assert score.explanation["address"]["weight"] == 0
+    assert score.probability < 0.01
+    # With anything personal in common (a twin's birthday) the same home counts again.
+    twin = named("David", "Evans", date_of_birth="1988-05-05", **ALDERSHOT)
+    assert compare(john, twin).explanation["address"]["level"] == "exact"
