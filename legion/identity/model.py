@@ -261,7 +261,6 @@ BLOCKING_RULES = (
     ("address_town", ("address", "town")),
     ("surname_postcode", ("bk_surname", "postcode")),
     ("postcode_dob", ("postcode", "dob")),
-    ("town_dob", ("town", "dob")),
 )
 # Watch-list entries often carry nothing but a name: screening also looks up by name alone.
 NAME_ONLY_RULE = ("name", ("bk_name",))
@@ -569,37 +568,40 @@ PLACE = Comparison(
     ),
 )
 
-GIVEN_NAME = name_comparison("given_name", "Given names", "given", "surname")
-# A pair "agrees as a person" when it reaches one of these levels (a prefix of each
-# comparison's levels, so that their SQL conditions can simply be OR-ed).
-PERSONAL_AGREEMENT = (
-    (GIVEN_NAME, "different"),
-    (DOB, "same_year"),
-    (PASSPORT, "different"),
-)
 
-
-def _agreeing_levels(comparison: Comparison, first_disagreeing: str) -> tuple[Level, ...]:
-    keys = [level.key for level in comparison.levels]
-    return comparison.levels[: keys.index(first_disagreeing)]
+def _near(a: str, b: str, edits: int) -> bool:
+    """Both present and at most `edits` apart (SQL's levenshtein() of a NULL is NULL)."""
+    return bool(a) and bool(b) and _lev(a, b) <= edits
 
 
 def person_agrees(a: Person, b: Person) -> bool:
-    """Given name, date of birth or passport number agree (a typo, swap or another
-    spelling included). A surname does not count: families share it."""
-    for comparison, first_disagreeing in PERSONAL_AGREEMENT:
-        level = comparison.level_for(a, b)
-        if level is not None and level in _agreeing_levels(comparison, first_disagreeing):
-            return True
-    return False
+    """The given names sound or look alike (another romanisation, a nickname, a typo),
+    or the dates of birth or passport numbers are at most two characters apart. A
+    surname does not count: families share it."""
+    x, y = a.given, b.given
+    return (
+        _eq(x.phonetic, y.phonetic)
+        or _eq(x.skeleton, y.skeleton)
+        or _overlap(x.forms, y.forms)
+        or _overlap(x.symbols, y.symbols)
+        or _near(x.primary, y.primary, 2)
+        or _near(a.dob, b.dob, 2)
+        or _near(a.passport, b.passport, 2)
+    )
 
 
 # person_agrees() as SQL; COALESCE because a comparison with a NULL is NULL, not false.
 PERSON_AGREES_SQL = " OR ".join(
-    f"COALESCE(NOT ({comparison.null_sql}) AND ("
-    + " OR ".join(f"({level.sql})" for level in _agreeing_levels(comparison, first))
-    + "), FALSE)"
-    for comparison, first in PERSONAL_AGREEMENT
+    f"COALESCE({condition}, FALSE)"
+    for condition in (
+        "l.given_phon = r.given_phon",
+        "l.given_skel = r.given_skel",
+        "{overlap}(l.given_forms, r.given_forms)",
+        "{overlap}(l.given_syms, r.given_syms)",
+        "levenshtein(l.given, r.given) <= 2",
+        "levenshtein(l.dob, r.dob) <= 2",
+        "levenshtein(l.passport, r.passport) <= 2",
+    )
 )
 NOT_COUNTED_LABEL = "Not counted: no given name, date of birth or passport agrees"
 
@@ -684,7 +686,7 @@ AREA = Comparison(
 )
 
 COMPARISONS = (
-    GIVEN_NAME,
+    name_comparison("given_name", "Given names", "given", "surname"),
     name_comparison("surname", "Surname", "surname", "given"),
     DOB,
     _code_comparison("sex", "Sex", "sex"),

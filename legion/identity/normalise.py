@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from anyascii import anyascii
 from nicknames import NickNamer
 from rigour.names import remove_person_prefixes
 from rigour.text.phonetics import metaphone
@@ -193,7 +194,9 @@ def normalise_address(text: str | None) -> str:
     if not text:
         return ""
     words = []
-    for word in _ADDRESS_JUNK.sub(" ", ascii_text(text).lower()).split():
+    # anyascii, not rigour's ascii_text: 2 µs a line instead of 20-130 µs, and a million
+    # records carry nearly a million street lines.
+    for word in _ADDRESS_JUNK.sub(" ", anyascii(text).lower()).split():
         compound = _STREET_SUFFIX.match(word)
         if compound:
             words += [compound.group(1), "st"]
@@ -205,7 +208,7 @@ def normalise_address(text: str | None) -> str:
 def normalise_postcode(value: str | None) -> str:
     """A postcode or ZIP code as letters and digits only, upper case: "sw1a 1aa" ->
     "SW1A1AA", "00-950" -> "00950"."""
-    return _PASSPORT_JUNK.sub("", ascii_text(value or "").upper())
+    return _PASSPORT_JUNK.sub("", anyascii(value or "").upper())
 
 
 def normalise_passport(value: str | None) -> str:

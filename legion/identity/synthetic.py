@@ -458,8 +458,8 @@ class PeopleGenerator:
             return rng.choice([v[0] for v in HEBREW_SURNAMES.values()])
         if country == "JP":
             return rng.choice(TOWNS["JP"])
-        _g, _gw, surnames, weights = _name_lists(LOCALES[country], "M")
-        return rng.choices(surnames, cum_weights=weights)[0]
+        # Streets are named after all sorts of people, not mostly after the commonest.
+        return rng.choice(_name_lists(LOCALES[country], "M")[2])
 
     def household_member(self, p: dict[str, str]) -> dict[str, str]:
         """Another person from the same home (a hard negative): a brother, father or son
@@ -468,19 +468,26 @@ class PeopleGenerator:
         rng = self.homes
         member = dict(p)
         r = rng.random()
-        if p["nationality"] in LOCALES:
-            names, weights, surnames, surname_weights = _name_lists(LOCALES[p["nationality"]], "M")
+        country = p["nationality"]
+        spellings = {"JO": ARABIC_GIVEN, "IL": HEBREW_GIVEN}.get(country)
+        if spellings or country == "JP":
+            if spellings:
+                choices = [(native, spelt[0]) for native, spelt in spellings.items()]
+            else:
+                provider = importlib.import_module("faker.providers.person.ja_JP").Provider
+                choices = [(name, name) for name in provider.first_romanized_names_male]
+            choices = [c for c in choices if c[0] != p["native_given"]]
+            member["native_given"], member["given"] = rng.choice(choices)
+        else:
+            names, weights, surnames, surname_weights = _name_lists(LOCALES[country], "M")
             while member["native_given"] == p["native_given"]:
                 member["native_given"] = rng.choices(names, cum_weights=weights)[0]
             if r < 0.2:
                 member["native_surname"] = rng.choices(surnames, cum_weights=surname_weights)[0]
-        else:
-            while member["native_given"] == p["native_given"]:
-                member["native_given"] = rng.choice((p["native_given"], p["native_surname"], "Sam"))
-        rule = PASSPORT_ROMANISATION.get(p["nationality"])
-        for key in ("given", "surname"):
-            native = member[f"native_{key}"]
-            member[key] = romanise(native, rule) if rule else native
+            rule = PASSPORT_ROMANISATION.get(country)
+            for key in ("given", "surname"):
+                native = member[f"native_{key}"]
+                member[key] = romanise(native, rule) if rule else native
         born = dt.date.fromisoformat(p["dob"])
         if 0.2 <= r < 0.22:
             pass  # a twin (rare: both twins volunteering)
