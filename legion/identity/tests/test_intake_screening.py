@@ -142,6 +142,9 @@ def test_different_people_with_a_common_name_and_birth_year_are_not_candidates(
         date_of_birth=dt.date(1985, 10, 27),
         passport_number="598765432",
         place_of_birth="Leeds",
+        address_line_1="3 Mill Lane",
+        address_town="Leeds",
+        address_postcode="LS1 4AB",
     )
     assert not DuplicateCandidate.objects.exists()
 
