@@ -47,6 +47,11 @@ PERSON_FIELDS = (
     "date_of_birth",
     "nationality",
     "passport_number",
+    "address_line_1",
+    "address_line_2",
+    "address_town",
+    "address_postcode",
+    "address_country",
 )
 
 
@@ -149,6 +154,7 @@ def main() -> None:
     from legion.advisories.services import case_acknowledge_advisories
     from legion.cases.models import Applicant, Case
     from legion.cases.services import case_submit
+    from legion.demo.addresses import address_random
     from legion.demo.bulk import cases_bulk_generate
     from legion.demo.names import NATIONALITY_WEIGHTS, name_for
     from legion.demo.setup import demo_configure
@@ -233,6 +239,7 @@ def main() -> None:
             "date_of_birth": dt.date(1965, 1, 1) + dt.timedelta(days=rng.randint(0, 39 * 365)),
             "nationality": nationality,
             "passport_number": f"{nationality}{rng.randint(10_000_000, 99_999_999)}",
+            **address_random(nationality, rng).as_fields(),
         }
 
     screen_times: list[float] = []

@@ -258,7 +258,7 @@ BLOCKING_RULES = (
     ("place_dob", ("place", "dob")),
     # Records that share a home: whatever the names and dates say.
     ("address_postcode", ("address", "postcode")),
-    ("address_town", ("address", "town")),
+    ("address_given", ("address", "bk_given")),
     ("surname_postcode", ("bk_surname", "postcode")),
     ("postcode_dob", ("postcode", "dob")),
 )

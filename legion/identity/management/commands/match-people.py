@@ -5,7 +5,8 @@ legion match-people mission-a.csv mission-b.csv --out links.csv  # link two file
 legion match-people a.csv b.csv --out links.csv --engine spark   # same, on Spark
 
 Columns (header row, any subset, `id` required): id, given_name, surname,
-date_of_birth, sex, nationality, passport_number, place_of_birth. Output:
+date_of_birth, sex, nationality, passport_number, place_of_birth, and the home
+address as address (building number and street), town, postcode. Output:
 id_a,id_b,score with the highest score first. The normalisation and the scoring
 model are those of intake screening.
 """
