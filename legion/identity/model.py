@@ -166,7 +166,7 @@ def person(
         "passport_number": passport_number or "",
         "place_of_birth": place_of_birth or "",
         "address": address or "",
-        "area": " ".join(part for part in (postcode, town) if part),
+        "area": ", ".join(part for part in (town, postcode) if part),
     }
     return Person(
         given=name_forms(given_name or ""),

@@ -222,7 +222,7 @@ def _shown(applicant: Applicant | dict) -> dict[str, str]:
         "passport_number": get("passport_number") or "",
         "place_of_birth": get("place_of_birth"),
         "address": get("address_line_1"),
-        "area": " ".join(p for p in (get("address_postcode"), get("address_town")) if p),
+        "area": ", ".join(p for p in (get("address_town"), get("address_postcode")) if p),
     }
 
 
