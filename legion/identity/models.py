@@ -88,7 +88,7 @@ class WatchlistHit(ReviewDecision):
 
 class ApplicantFeatures(models.Model):
     """Normalised matching features of a submitted applicant (names in every known
-    romanisation, phonetic keys, date of birth); never the passport number, which
+    romanisation, phonetic keys, date of birth, home address); never the passport number, which
     stays encrypted on the applicant and is opened only to compare candidates."""
 
     applicant = models.OneToOneField(

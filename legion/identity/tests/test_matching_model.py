@@ -207,3 +207,15 @@ def test_brothers_at_one_home_are_not_one_person():
     # With anything personal in common (a twin's birthday) the same home counts again.
     twin = named("David", "Evans", date_of_birth="1988-05-05", **ALDERSHOT)
     assert compare(john, twin).explanation["address"]["level"] == "exact"
+
+
+def test_a_long_street_line_gives_an_index_key_that_fits_and_still_matches():
+    from legion.identity.model import MAX_KEY_LENGTH, index_keys
+
+    line = "Apartment 1402, Residential Complex Zolotye Vorota, 117 Prospekt Peremohy " * 2
+    a = named("Ivan", "Petrenko", address=line, postcode="03115")
+    b = named("Ivan", "Petrenko", address=line.upper(), postcode="03 115")
+    keys_a = index_keys(a, passport_key=str, name_only=False)
+    keys_b = index_keys(b, passport_key=str, name_only=False)
+    assert all(len(key) <= MAX_KEY_LENGTH for key in keys_a)
+    assert any(key.startswith("address_postcode:") for key in keys_a & keys_b)
