@@ -37,6 +37,7 @@ from legion.identity.normalise import (
     normalise_date,
     normalise_passport,
     normalise_postcode,
+    town_forms,
 )
 
 CSV_COLUMNS = (
@@ -199,14 +200,14 @@ def people_features(
     text, texts = pa.string(), pa.list_(pa.string())
     out: dict[str, Any] = {"unique_id": raw.column("id")}
     names: dict[str, Any] = {}
-    for field, prefix, parts in (
-        ("given_name", "given", range(5)),
-        ("surname", "surname", range(5)),
-        ("place_of_birth", "place", (0, 2, 3)),
-        ("town", "town", (0, 2, 3)),
+    for field, prefix, parts, normalise in (
+        ("given_name", "given", range(5), name_forms),
+        ("surname", "surname", range(5), name_forms),
+        ("place_of_birth", "place", (0, 2, 3), name_forms),
+        ("town", "town", (0, 2, 3), town_forms),
     ):
         values, rows = _encoded(raw.column(field))
-        forms = [name_forms(v) for v in values]
+        forms = [normalise(v) for v in values]
         tick(len(values))
         for part in parts:
             suffix = NAME_COLUMNS[part]

@@ -35,6 +35,7 @@ from legion.identity.normalise import (
     normalise_date,
     normalise_passport,
     normalise_postcode,
+    town_forms,
 )
 
 MODEL_PATH = Path(__file__).with_name("model.json")
@@ -177,7 +178,7 @@ def person(
         passport=normalise_passport(passport_number),
         place=name_forms(place_of_birth or ""),
         address=normalise_address(address),
-        town=name_forms(town or ""),
+        town=town_forms(town),
         postcode=normalise_postcode(postcode),
         shown=shown,
     )

@@ -205,6 +205,12 @@ def normalise_address(text: str | None) -> str:
     return " ".join(sorted(words))
 
 
+def town_forms(text: str | None) -> NameForms:
+    """The town of an address, without what follows a comma (a state, province or city
+    written with it): "Fayetteville, NC" and "Fayetteville" are the same town."""
+    return name_forms((text or "").split(",", 1)[0])
+
+
 def normalise_postcode(value: str | None) -> str:
     """A postcode or ZIP code as letters and digits only, upper case: "sw1a 1aa" ->
     "SW1A1AA", "00-950" -> "00950"."""

@@ -173,6 +173,8 @@ def test_home_addresses_written_differently_are_the_same_line():
     assert normalise_address("вул. Шевченка, 12") == normalise_address("12 Shevchenka st")
     assert normalise_address("12 Main Street") != normalise_address("21 Main Street")
     assert normalise_postcode(" sw1a 1aa") == normalise_postcode("SW1A-1AA") == "SW1A1AA"
+    fayetteville = named("A", "B", town="Fayetteville, NC")
+    assert level(fayetteville, named("A", "B", town="Fayetteville"), "area") == "town"
 
 
 ALDERSHOT = {"address": "14 Larkspur Close", "town": "Aldershot", "postcode": "GU11 1AA"}
