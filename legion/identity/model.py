@@ -257,7 +257,8 @@ BLOCKING_RULES = (
     ("given_dob", ("bk_given", "dob")),
     ("name_place", ("bk_name", "place")),
     ("place_dob", ("place", "dob")),
-    # Records that share a home: whatever the names and dates say.
+    # The home: the same street line in the same postcode or with the same given name;
+    # the same postcode with the same surname or date of birth.
     ("address_postcode", ("address", "postcode")),
     ("address_given", ("address", "bk_given")),
     ("surname_postcode", ("bk_surname", "postcode")),
