@@ -12,6 +12,8 @@ import random
 import re
 from dataclasses import dataclass
 
+from legion.demo.names import name_for
+
 
 @dataclass(frozen=True)
 class Address:
@@ -159,6 +161,28 @@ def _postcode(rng: random.Random, pattern: str) -> str:
     )
 
 
+# Words that open a street name (rue X, Calle X) or close it (X Street, Xstraße, Xvej).
+STREET_OPENERS = ("rue", "avenue", "Calle", "Avenida", "Via", "Corso", "Rua", "Rue", "Strada")
+STREET_ENDINGS = ("straße", "strasse", "weg", "gasse", "gata", "gatan", "gate", "vej", "katu")
+
+
+def _street(nationality: str, streets: tuple[str, ...], rng: random.Random) -> str:
+    """One of the country's streets, or half the time another street of the same kind
+    named after a person: towns have thousands of streets, and a million applicants
+    on a handful of them would share street lines by the hundred."""
+    street = rng.choice(streets)
+    if rng.random() < 0.5:
+        return street
+    surname = name_for(nationality, rng).surname
+    first, *rest = street.split()
+    if first in STREET_OPENERS:
+        return f"{first} {surname}"
+    if rest:
+        return f"{surname} {rest[-1]}"
+    ending = next((e for e in STREET_ENDINGS if first.endswith(e)), "")
+    return f"{surname}{ending}" if ending else surname
+
+
 def address_random(nationality: str, rng: random.Random) -> Address:
     """A plausible home address in the applicant's country, as they would type it."""
     line, streets, towns = STYLES[nationality]
@@ -167,7 +191,7 @@ def address_random(nationality: str, rng: random.Random) -> Address:
     flat = FLATS.get(nationality)
     line_2 = flat.format(n=rng.randint(1, 9)) if flat and rng.random() < 0.25 else ""
     return Address(
-        line_1=line.format(street=rng.choice(streets), **numbers),
+        line_1=line.format(street=_street(nationality, streets, rng), **numbers),
         line_2=line_2,
         town=town,
         postcode=_postcode(rng, pattern),

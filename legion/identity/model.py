@@ -258,10 +258,10 @@ BLOCKING_RULES = (
     ("name_place", ("bk_name", "place")),
     ("place_dob", ("place", "dob")),
     # The home: the same street line in the same postcode or with the same given name;
-    # the same postcode with the same surname or date of birth.
+    # the same postcode with the same names or date of birth.
     ("address_postcode", ("address", "postcode")),
     ("address_given", ("address", "bk_given")),
-    ("surname_postcode", ("bk_surname", "postcode")),
+    ("name_postcode", ("bk_name", "postcode")),
     ("postcode_dob", ("postcode", "dob")),
 )
 # Watch-list entries often carry nothing but a name: screening also looks up by name alone.
