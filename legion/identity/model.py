@@ -492,26 +492,8 @@ DOB = Comparison(
 )
 
 
-def _code_comparison(name: str, label: str, col: str) -> Comparison:
-    return Comparison(
-        name,
-        label,
-        f"l.{col} IS NULL OR r.{col} IS NULL",
-        lambda p: not getattr(p, col),
-        (
-            Level(
-                "exact",
-                "Same",
-                f"l.{col} = r.{col}",
-                lambda a, b: getattr(a, col) == getattr(b, col),
-            ),
-            Level("different", "Different", "ELSE", lambda a, b: True),
-        ),
-    )
-
-
-def _typed_comparison(name: str, label: str, col: str, exact: str) -> Comparison:
-    """A code or line typed by hand: exact, one or two characters off, different."""
+def _typed_comparison(name: str, label: str, col: str, exact: str, typos: int) -> Comparison:
+    """A code or line typed by hand: exact, up to `typos` characters off, different."""
 
     def levels(edits: int) -> Level:
         return Level(
@@ -533,14 +515,13 @@ def _typed_comparison(name: str, label: str, col: str, exact: str) -> Comparison
                 f"l.{col} = r.{col}",
                 lambda a, b: getattr(a, col) == getattr(b, col),
             ),
-            levels(1),
-            levels(2),
+            *(levels(edits) for edits in range(1, typos + 1)),
             Level("different", "Different", "ELSE", lambda a, b: True),
         ),
     )
 
 
-PASSPORT = _typed_comparison("passport_number", "Passport or ID number", "passport", "Exact")
+PASSPORT = _typed_comparison("passport_number", "Passport or ID number", "passport", "Exact", 2)
 
 
 PLACE = Comparison(
@@ -571,9 +552,13 @@ PLACE = Comparison(
 )
 
 
+def _both(a: str, b: str) -> bool:
+    return bool(a) and bool(b)
+
+
 def _near(a: str, b: str, edits: int) -> bool:
     """Both present and at most `edits` apart (SQL's levenshtein() of a NULL is NULL)."""
-    return bool(a) and bool(b) and _lev(a, b) <= edits
+    return _both(a, b) and _lev(a, b) <= edits
 
 
 def person_agrees(a: Person, b: Person) -> bool:
@@ -613,14 +598,10 @@ NOT_COUNTED_LABEL = "Not counted: no given name, date of birth or passport agree
 # a father and son, flatmates share a home and are different people. Between two
 # records that agree in none of them, it is not counted at all.
 ADDRESS = replace(
-    _typed_comparison("address", "Street address", "address", "Same building and street"),
+    _typed_comparison("address", "Street address", "address", "Same building and street", 2),
     counted_if=person_agrees,
     counted_if_sql=PERSON_AGREES_SQL,
 )
-
-
-def _both(a: str, b: str) -> bool:
-    return bool(a) and bool(b)
 
 
 def _towns_alike(a: Person, b: Person) -> bool:
@@ -691,8 +672,8 @@ COMPARISONS = (
     name_comparison("given_name", "Given names", "given", "surname"),
     name_comparison("surname", "Surname", "surname", "given"),
     DOB,
-    _code_comparison("sex", "Sex", "sex"),
-    _code_comparison("nationality", "Nationality", "nationality"),
+    _typed_comparison("sex", "Sex", "sex", "Same", 0),
+    _typed_comparison("nationality", "Nationality", "nationality", "Same", 0),
     PASSPORT,
     PLACE,
     ADDRESS,
