@@ -144,6 +144,11 @@ def _name_from_json(data: Any) -> NameForms:
     return NameForms(primary, tuple(forms), phonetic, skeleton, tuple(symbols))
 
 
+def area_shown(town: str | None, postcode: str | None) -> str:
+    """Town and postcode as HQ security reads them: "Aldershot, GU11 1AA"."""
+    return ", ".join(part for part in (town, postcode) if part)
+
+
 def person(
     *,
     given_name: str = "",
@@ -167,7 +172,7 @@ def person(
         "passport_number": passport_number or "",
         "place_of_birth": place_of_birth or "",
         "address": address or "",
-        "area": ", ".join(part for part in (town, postcode) if part),
+        "area": area_shown(town, postcode),
     }
     return Person(
         given=name_forms(given_name or ""),

@@ -30,6 +30,7 @@ from legion.identity.model import (
     NAME_ONLY_RULE,
     Person,
     Score,
+    area_shown,
     compare,
     index_keys,
     match_weight,
@@ -222,7 +223,7 @@ def _shown(applicant: Applicant | dict) -> dict[str, str]:
         "passport_number": get("passport_number") or "",
         "place_of_birth": get("place_of_birth"),
         "address": get("address_line_1"),
-        "area": ", ".join(p for p in (get("address_town"), get("address_postcode")) if p),
+        "area": area_shown(get("address_town"), get("address_postcode")),
     }
 
 

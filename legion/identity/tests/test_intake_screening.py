@@ -114,6 +114,10 @@ def test_same_home_and_birth_date_find_a_reapplication_under_another_name(
     assert item.explanation["address"]["level"] == "exact"
     assert item.explanation["address"]["a"] == "14 Larkspur Cl."
     assert item.explanation["area"]["level"] == "postcode"
+    assert (item.explanation["area"]["a"], item.explanation["area"]["b"]) == (
+        "Aldershot, gu11 1aa",
+        "Aldershot, GU11 1AA",
+    )
 
 
 def test_brothers_from_one_home_are_not_duplicates(warsaw, berlin, risk_notice):
