@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "legion.missions",
     "legion.advisories",
     "legion.cases",
+    "legion.outbox",
     "legion.interviews",
     "legion.identity",
     "legion.portal",
@@ -259,26 +260,48 @@ LEGION_APPLICANT_IDLE_SECONDS = envint("LEGION_APPLICANT_IDLE_SECONDS", str(30 *
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# E-mail through Django 6.1 mailers: the console in dev, SMTP (EMAIL_URL-style options
-# via LEGION_SMTP_*) in production.
+# E-mail through Django 6.1 mailers. The console is the embedded default; SMTP when
+# EMAIL_HOST is set (or LEGION_MAIL_BACKEND names it), with EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD (or EMAIL_HOST_PASSWORD_FILE), EMAIL_USE_TLS / EMAIL_USE_SSL and
+# EMAIL_TIMEOUT. Production without EMAIL_HOST sends through localhost:587 with STARTTLS.
+_email_host = os.environ.get("EMAIL_HOST", "")
+_smtp = "django.core.mail.backends.smtp.EmailBackend"
 MAILERS = {
     "default": {
         "BACKEND": os.environ.get(
             "LEGION_MAIL_BACKEND",
-            "django.core.mail.backends.smtp.EmailBackend"
-            if PRODUCTION
+            _smtp
+            if _email_host or PRODUCTION
             else "django.core.mail.backends.console.EmailBackend",
         ),
     }
 }
-if PRODUCTION:
+if MAILERS["default"]["BACKEND"] == _smtp:
+    _password_file = os.environ.get("EMAIL_HOST_PASSWORD_FILE", "")
     MAILERS["default"]["OPTIONS"] = {
-        "host": os.environ.get("LEGION_SMTP_HOST", "localhost"),
-        "port": envint("LEGION_SMTP_PORT", "587"),
-        "username": os.environ.get("LEGION_SMTP_USER", ""),
-        "password": os.environ.get("LEGION_SMTP_PASSWORD", ""),
-        "use_tls": envbool("LEGION_SMTP_TLS", "true"),
+        "host": _email_host or "localhost",
+        "port": envint("EMAIL_PORT", "587"),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": (
+            Path(_password_file).read_text().strip()
+            if _password_file
+            else os.environ.get("EMAIL_HOST_PASSWORD", "")
+        ),
+        "use_tls": envbool(
+            "EMAIL_USE_TLS", "false" if envbool("EMAIL_USE_SSL", "false") else "true"
+        ),
+        "use_ssl": envbool("EMAIL_USE_SSL", "false"),
+        "timeout": envint("EMAIL_TIMEOUT", "60"),
     }
+    if MAILERS["default"]["OPTIONS"]["use_tls"] and MAILERS["default"]["OPTIONS"]["use_ssl"]:
+        raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true")
+# The outbox (legion/outbox): attempts before giving up, back-off base and cap, and how
+# long one attempt may hold a message (well above EMAIL_TIMEOUT: after it, a message
+# whose worker died mid-attempt is tried again).
+LEGION_OUTBOX_MAX_ATTEMPTS = envint("LEGION_OUTBOX_MAX_ATTEMPTS", "8")
+LEGION_OUTBOX_RETRY_SECONDS = envint("LEGION_OUTBOX_RETRY_SECONDS", "60")
+LEGION_OUTBOX_RETRY_MAX_SECONDS = envint("LEGION_OUTBOX_RETRY_MAX_SECONDS", str(6 * 3600))
+LEGION_OUTBOX_LEASE_SECONDS = envint("LEGION_OUTBOX_LEASE_SECONDS", "600")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Legion <no-reply@legion.example>")
 
 TASKS = {

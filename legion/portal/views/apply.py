@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from legion.cases.access import access_email_try, token_lifetime
+from legion.cases.access import access_email_send, token_lifetime
 from legion.cases.documents import DocumentRefused, document_remove, document_upload
 from legion.cases.eligibility import evaluate_case
 from legion.cases.intake import (
@@ -425,15 +425,9 @@ def apply_save(request: HttpRequest, *, case: Case, actor: Actor) -> HttpRespons
                 form.apply_service_errors(exc)
             else:
                 case.refresh_from_db()
-                if access_email_try(case=case, purpose="resume"):
-                    hours = int(token_lifetime().total_seconds() // 3600)
-                    return page(
-                        request, "portal/apply/saved.html", {"case": case, "link_hours": hours}
-                    )
-                form.add_error(
-                    "email",
-                    _("We could not send the e-mail just now. Please try again in a few minutes."),
-                )
+                access_email_send(case=case, purpose="resume")
+                hours = int(token_lifetime().total_seconds() // 3600)
+                return page(request, "portal/apply/saved.html", {"case": case, "link_hours": hours})
     else:
         form = forms.SaveForm(initial={"email": case.applicant.email})
     return page(
