@@ -138,12 +138,15 @@ INSTALLED_APPS = [
     "legion.audit",
     "legion.accounts",
     "legion.dataprotection",
+    "legion.server",
     "django_otp",
     "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files before anything that reads the session or the database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "legion.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -247,7 +250,13 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("LEGION_STATIC_ROOT", VAR_DIR / "static"))
+# `legion collectstatic` writes every file under a content-hashed name with gzip and
+# brotli copies; whitenoise serves those with a one-year immutable cache lifetime.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 MEDIA_ROOT = Path(os.environ.get("LEGION_MEDIA_ROOT", VAR_DIR / "media"))
 
 # Uploaded documents: limits the portal and the workspace enforce.
