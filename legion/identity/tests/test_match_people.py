@@ -21,8 +21,8 @@ from legion.identity.model import (
     passport_deletions,
     person,
 )
-from legion.identity.synthetic import people, split_for_linking, write_csv
-from legion.identity.training import record_person
+from devtools.synthetic import people, split_for_linking, write_csv
+from devtools.training import record_person
 
 HEADER = "id,given_name,surname,date_of_birth,sex,nationality,passport_number,place_of_birth\n"
 
