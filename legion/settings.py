@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "legion.workspace",
     "legion.reports",
     "legion.api",
+    "legion.idempotency",
     "legion.demo",
     "legion.audit",
     "legion.accounts",
@@ -173,6 +174,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "legion.middleware.StaffEnglishMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "legion.api.limits.ApiRateLimitMiddleware",
+    "legion.api.idempotency.ApiIdempotencyMiddleware",
     # Before CSRF: our pages send Origin "null" (Referrer-Policy no-referrer).
     "legion.middleware.SameOriginFetchMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -357,6 +360,29 @@ LOGGING = {
 # Behind this many trusted reverse proxies, the client address is taken from
 # X-Forwarded-For (audit log, lockouts); 0 means REMOTE_ADDR.
 LEGION_PROXY_COUNT = envint("LEGION_PROXY_COUNT", "0")
+
+# The cache every server process shares (rate limits): files under
+# var/ on one machine; a cache in process memory would give each process its own counts.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
+LEGION_RATE_LIMIT_CACHE = "default"
+
+
+# API rate limits as COUNT/SECONDS, per token and per client address (legion/api/limits.py).
+def envrate(name: str, default: str) -> str:
+    value = os.environ.get(name, default)
+    count, _, seconds = value.partition("/")
+    if not (count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0):
+        raise ImproperlyConfigured(f"{name} must be COUNT/SECONDS such as 600/60, not {value!r}")
+    return value
+
+
+LEGION_API_RATE_PER_TOKEN = envrate("LEGION_API_RATE_PER_TOKEN", "600/60")
+LEGION_API_RATE_PER_ADDRESS = envrate("LEGION_API_RATE_PER_ADDRESS", "1200/60")
 # How long HQ security keeps a case opened by breaking the glass.
 LEGION_BREAK_GLASS_MINUTES = envint("LEGION_BREAK_GLASS_MINUTES", "60")
 
