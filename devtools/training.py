@@ -19,6 +19,7 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+from devtools.synthetic import LabelledSet, Record, people
 from legion.identity.model import (
     COMPARISONS,
     MODEL_PATH,
@@ -28,7 +29,6 @@ from legion.identity.model import (
     level_keys,
     person,
 )
-from devtools.synthetic import LabelledSet, Record, people
 
 PSEUDO_COUNT = 0.5
 

@@ -9,7 +9,6 @@ import sys
 import tomllib
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parent.parent
 OWN = {"legion", "devtools", "bench", "tests", "conftest", "__future__"}
 
