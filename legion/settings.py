@@ -163,11 +163,14 @@ INSTALLED_APPS = [
     "legion.audit",
     "legion.accounts",
     "legion.dataprotection",
+    "legion.operations",
     "django_otp",
     "axes",
 ]
 
 MIDDLEWARE = [
+    # Operations first: /healthz and /readyz answer before any redirect, session or lookup.
+    "legion.operations.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "legion.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
