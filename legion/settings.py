@@ -374,7 +374,7 @@ LEGION_RATE_LIMIT_CACHE = "default"
 
 # API rate limits as COUNT/SECONDS, per token and per client address (legion/api/limits.py).
 def envrate(name: str, default: str) -> str:
-    value = os.environ.get(name, default)
+    value = envstr(name, default)
     count, _, seconds = value.partition("/")
     if not (count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0):
         raise ImproperlyConfigured(f"{name} must be COUNT/SECONDS such as 600/60, not {value!r}")

@@ -8,16 +8,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ROOT / "legion" / "settings.py"
 DOCS = ROOT / "docs" / "configuration.md"
-HELPERS = {"envstr", "envlist", "envbool", "envint", "envsecret"}
+# The helpers: every function of the settings module whose name starts with "env".
+HELPER_PREFIX = "env"
 # Boilerplate that names the settings module before Django starts; not a setting.
 ALLOWED_ELSEWHERE = {"legion/cli.py", "legion/wsgi.py", "legion/asgi.py"}
+
+
+def helpers(tree: ast.Module) -> set[str]:
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith(HELPER_PREFIX)
+    }
 
 
 def helper_nodes(tree: ast.Module) -> set[int]:
     """Ids of the nodes inside the helpers' own definitions."""
     inside = set()
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name in HELPERS:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith(HELPER_PREFIX):
             inside.update(id(child) for child in ast.walk(node))
     return inside
 
@@ -27,10 +36,11 @@ def settings_variables(source: str) -> set[str]:
     names = set()
     tree = ast.parse(source)
     inside = helper_nodes(tree)
+    names_of_helpers = helpers(tree)
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Call)
-            and getattr(node.func, "id", None) in HELPERS
+            and getattr(node.func, "id", None) in names_of_helpers
             and id(node) not in inside
         ):
             first = node.args[0] if node.args else None
