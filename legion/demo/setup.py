@@ -5,7 +5,6 @@ Every function here is idempotent, so `legion demo` can be re-run over a partial
 
 import base64
 import datetime as dt
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +34,7 @@ class Login:
 def demo_password() -> str:
     """The password of every demo login: LEGION_DEMO_PASSWORD, or one generated once per
     checkout into var/ (never committed), so `make run` can print it every time."""
-    if value := os.environ.get("LEGION_DEMO_PASSWORD"):
+    if value := settings.LEGION_DEMO_PASSWORD:
         return value
     path = settings.VAR_DIR / "demo-password"
     if not path.exists():
