@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "django_tasks_db",
+    "ninja",  # its static Swagger UI for /api/v1/docs (no CDN)
     "legion.missions",
     "legion.advisories",
     "legion.cases",
