@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "django_tasks_db",
+    "ninja",  # its static Swagger UI for /api/v1/docs (no CDN)
     "legion.missions",
     "legion.advisories",
     "legion.cases",
@@ -163,11 +164,14 @@ INSTALLED_APPS = [
     "legion.audit",
     "legion.accounts",
     "legion.dataprotection",
+    "legion.operations",
     "django_otp",
     "axes",
 ]
 
 MIDDLEWARE = [
+    # Operations first: /healthz and /readyz answer before any redirect, session or lookup.
+    "legion.operations.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "legion.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
