@@ -1,38 +1,16 @@
 """How `legion serve` runs the web application: which server, how many processes and
-threads, where it listens. Read from the environment, failing loudly on bad values.
+threads, where it listens. The values are settings (LEGION_SERVER, LEGION_WEB_WORKERS,
+LEGION_WEB_THREADS, LEGION_WEB_TIMEOUT, LEGION_HOST, PORT: docs/configuration.md);
+command-line options win over them."""
 
-| variable | default | meaning |
-|---|---|---|
-| LEGION_SERVER | granian | `granian` or `gunicorn` (see bench/RESULTS.md for the choice) |
-| LEGION_WEB_WORKERS | number of CPUs | server processes |
-| LEGION_WEB_THREADS | 4 | threads per process, each with its own database connection |
-| LEGION_HOST | 127.0.0.1 | address to listen on |
-| PORT | 8000 | port to listen on |
-| LEGION_WEB_TIMEOUT | 30 | seconds a request may take before its worker is replaced |
-"""
-
-import os
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 SERVERS = ("granian", "gunicorn")
 WSGI_TARGET = "legion.wsgi:application"
-
-
-def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 1) -> int:
-    raw = env.get(name, "")
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from exc
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -45,32 +23,39 @@ class ServerConfig:
     timeout: int
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "ServerConfig":
-        """The configuration from `env` (os.environ by default); `overrides` (from the
-        command line) win over the environment when they are not None."""
-        env = os.environ if env is None else env
-        server = env.get("LEGION_SERVER", "") or "granian"
-        if server not in SERVERS:
-            raise ImproperlyConfigured(
-                f"LEGION_SERVER must be one of {', '.join(SERVERS)}, not {server!r}"
-            )
+    def from_settings(cls, **overrides: object) -> "ServerConfig":
+        """The configuration from the settings; `overrides` that are not None win."""
         values = {
-            "server": server,
-            "workers": _int(env, "LEGION_WEB_WORKERS", os.cpu_count() or 1),
-            "threads": _int(env, "LEGION_WEB_THREADS", 4),
-            "host": env.get("LEGION_HOST", "") or "127.0.0.1",
-            "port": _int(env, "PORT", 8000),
-            "timeout": _int(env, "LEGION_WEB_TIMEOUT", 30),
+            "server": settings.LEGION_SERVER,
+            "workers": settings.LEGION_WEB_WORKERS,
+            "threads": settings.LEGION_WEB_THREADS,
+            "host": settings.LEGION_HOST,
+            "port": settings.LEGION_PORT,
+            "timeout": settings.LEGION_WEB_TIMEOUT,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         if values["server"] not in SERVERS:
-            raise ImproperlyConfigured(f"The server must be one of {', '.join(SERVERS)}")
+            raise ImproperlyConfigured(
+                f"LEGION_SERVER must be one of {', '.join(SERVERS)}, not {values['server']!r}"
+            )
+        for name, variable in (
+            ("workers", "LEGION_WEB_WORKERS"),
+            ("threads", "LEGION_WEB_THREADS"),
+            ("timeout", "LEGION_WEB_TIMEOUT"),
+            ("port", "PORT"),
+        ):
+            if values[name] < 1:
+                raise ImproperlyConfigured(f"{variable} must be at least 1, not {values[name]}")
         return cls(**values)
 
     @property
-    def url(self) -> str:
+    def bind(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}/"
+        return f"{host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.bind}/"
 
     def argv(self) -> list[str]:
         """The command line that runs this configuration (with this interpreter)."""
@@ -100,7 +85,7 @@ class ServerConfig:
             "-m",
             "gunicorn",
             "--bind",
-            f"{self.host}:{self.port}" if ":" not in self.host else f"[{self.host}]:{self.port}",
+            self.bind,
             "--workers",
             str(self.workers),
             "--threads",

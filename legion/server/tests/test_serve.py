@@ -27,10 +27,9 @@ MANIFEST_STORAGES = {
 LIVE_PORT = 8131  # within this worktree's ports
 
 
-def test_workers_and_threads_come_from_the_environment():
-    config = ServerConfig.from_env(
-        {"LEGION_WEB_WORKERS": "3", "LEGION_WEB_THREADS": "8", "PORT": "8135"}
-    )
+def test_workers_and_threads_come_from_the_settings(settings):
+    settings.LEGION_WEB_WORKERS, settings.LEGION_WEB_THREADS, settings.LEGION_PORT = 3, 8, 8135
+    config = ServerConfig.from_settings()
     assert (config.server, config.workers, config.threads, config.port) == ("granian", 3, 8, 8135)
     argv = config.argv()
     assert argv[argv.index("--workers") + 1] == "3"
@@ -38,31 +37,52 @@ def test_workers_and_threads_come_from_the_environment():
     assert argv[-1] == "legion.wsgi:application"
 
 
-def test_gunicorn_runs_threaded_workers_when_asked():
-    argv = ServerConfig.from_env({"LEGION_SERVER": "gunicorn", "LEGION_WEB_THREADS": "4"}).argv()
+def test_gunicorn_runs_threaded_workers_when_asked(settings):
+    settings.LEGION_SERVER, settings.LEGION_WEB_THREADS = "gunicorn", 4
+    argv = ServerConfig.from_settings().argv()
     assert argv[1:3] == ["-m", "gunicorn"]
     assert argv[argv.index("--worker-class") + 1] == "gthread"
     assert argv[argv.index("--threads") + 1] == "4"
-    single = ServerConfig.from_env({"LEGION_SERVER": "gunicorn", "LEGION_WEB_THREADS": "1"})
-    assert single.argv()[single.argv().index("--worker-class") + 1] == "sync"
+    single = ServerConfig.from_settings(threads=1).argv()
+    assert single[single.index("--worker-class") + 1] == "sync"
 
 
-def test_command_line_options_win_over_the_environment():
-    config = ServerConfig.from_env({"LEGION_WEB_WORKERS": "3"}, workers=1, port=None)
-    assert config.workers == 1 and config.port == 8000
+def test_command_line_options_win_over_the_settings(settings):
+    settings.LEGION_WEB_WORKERS = 3
+    config = ServerConfig.from_settings(workers=1, port=None)
+    assert config.workers == 1 and config.port == settings.LEGION_PORT
+
+
+def test_serve_prints_the_command_it_would_run(static_root, capsys):
+    with override_settings(STATIC_ROOT=static_root, STORAGES=MANIFEST_STORAGES):
+        call_command("serve", "--print", "--workers", "2", "--threads", "3", "--port", "8137")
+    printed = capsys.readouterr().out.split()
+    assert "granian" in printed and printed[printed.index("--port") + 1] == "8137"
 
 
 @pytest.mark.parametrize(
-    ("env", "message"),
+    ("values", "message"),
     [
-        ({"LEGION_WEB_WORKERS": "two"}, "LEGION_WEB_WORKERS must be an integer, not 'two'"),
-        ({"LEGION_WEB_THREADS": "0"}, "LEGION_WEB_THREADS must be at least 1, not 0"),
+        ({"LEGION_WEB_THREADS": 0}, "LEGION_WEB_THREADS must be at least 1, not 0"),
         ({"LEGION_SERVER": "uwsgi"}, "LEGION_SERVER must be one of granian, gunicorn"),
     ],
 )
-def test_bad_server_settings_fail_loudly(env, message):
+def test_bad_server_settings_fail_loudly(settings, values, message):
+    for name, value in values.items():
+        setattr(settings, name, value)
     with pytest.raises(ImproperlyConfigured, match=message):
-        ServerConfig.from_env(env)
+        ServerConfig.from_settings()
+
+
+def test_a_non_numeric_worker_count_stops_the_settings(monkeypatch):
+    monkeypatch.setenv("LEGION_WEB_WORKERS", "two")
+    result = subprocess.run(
+        [sys.executable, "-c", "import legion.settings"],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
+    assert "LEGION_WEB_WORKERS must be an integer, not 'two'" in result.stderr
 
 
 def test_serve_refuses_to_start_without_collected_static_files(tmp_path):

@@ -38,7 +38,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         try:
-            config = ServerConfig.from_env(
+            config = ServerConfig.from_settings(
                 server=options["server"],
                 host=options["host"],
                 port=options["port"],
@@ -62,5 +62,7 @@ class Command(BaseCommand):
             f"{config.threads} threads)"
         )
         self.stdout.flush()
-        env = {**os.environ, "DEBUG": "false", "DJANGO_SETTINGS_MODULE": "legion.settings"}
-        os.execve(argv[0], argv, env)  # noqa: S606 (our interpreter, our arguments)
+        # The server's processes read their settings afresh: DEBUG is off in all of them,
+        # whatever this shell's environment says (written, not read: settings.py reads it).
+        os.putenv("DEBUG", "false")
+        os.execv(argv[0], argv)  # noqa: S606 (our interpreter, our arguments)
