@@ -164,11 +164,14 @@ INSTALLED_APPS = [
     "legion.audit",
     "legion.accounts",
     "legion.dataprotection",
+    "legion.operations",
     "django_otp",
     "axes",
 ]
 
 MIDDLEWARE = [
+    # Operations first: /healthz and /readyz answer before any redirect, session or lookup.
+    "legion.operations.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "legion.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -224,7 +227,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Lets psycopg prepare statements sent through server-binding cursors: only intake
-    # screening's one statement (legion.identity.services), planned once per connection.
+    # screening's one statement (legion.identity.screening), planned once per connection.
     # Django's own cursors bind on the client and never prepare. Behind PgBouncer in
     # transaction mode this needs PgBouncer 1.21+ with max_prepared_statements set.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
