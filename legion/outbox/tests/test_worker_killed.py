@@ -18,7 +18,7 @@ from legion.outbox.tests.smtp_sink import SmtpSink
 from legion.testing import factories as f
 
 SMTP_PORT = 8151
-LEASE_SECONDS = 2
+LEASE_SECONDS = 7
 
 
 def _worker_env(database_url: str) -> dict[str, str]:
@@ -34,10 +34,10 @@ def _worker_env(database_url: str) -> dict[str, str]:
         LEGION_BLIND_INDEX_KEY=settings.LEGION_BLIND_INDEX_KEY,
         LEGION_AUDIT_KEY=settings.LEGION_AUDIT_KEY,
         LEGION_TASK_BACKEND="django_tasks_db.DatabaseBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=str(SMTP_PORT),
-        EMAIL_USE_TLS="false",
-        EMAIL_TIMEOUT="20",
+        LEGION_SMTP_HOST="127.0.0.1",
+        LEGION_SMTP_PORT=str(SMTP_PORT),
+        LEGION_SMTP_TLS="false",
+        LEGION_SMTP_TIMEOUT="3",
         LEGION_OUTBOX_LEASE_SECONDS=str(LEASE_SECONDS),
     )
     return env
@@ -82,8 +82,6 @@ def _worker(env: dict[str, str], *args: str) -> subprocess.Popen:
             "-m",
             "legion",
             "worker",
-            "--no-reload",
-            "--no-startup-delay",
             "--interval",
             "0.2",
             *args,

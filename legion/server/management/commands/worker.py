@@ -1,0 +1,35 @@
+"""`legion worker`: the task worker (e-mails, screening batches, retention) that runs
+beside `legion serve`. Today the database backend's worker (django-tasks-db); the
+same command will run whichever backend TASKS configures. At start it queues again
+every outbox message a previous worker left undelivered (killed mid-attempt, or its
+task lost)."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from legion.outbox.services import outbox_recover
+
+
+class Command(BaseCommand):
+    help = "Run the background task worker."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="seconds between polls when idle"
+        )
+        parser.add_argument("--queue-name", default="*", help="queues to process ('*': all)")
+        parser.add_argument(
+            "--batch", action="store_true", help="process what is queued, then exit"
+        )
+
+    def handle(self, *args, **options) -> None:
+        if recovered := outbox_recover():
+            self.stderr.write(f"Outbox: {recovered} undelivered message(s) queued again.")
+        call_command(
+            "db_worker",
+            interval=options["interval"],
+            queue_name=options["queue_name"],
+            batch=options["batch"],
+            reload=False,
+            verbosity=options["verbosity"],
+        )
