@@ -2,8 +2,13 @@
 
 Every error answers `{"detail": ..., "code": ...}`: 401 without a valid token, 404 for a
 case or mission outside the caller's scope (indistinguishable from a missing one),
-409 when the workflow refuses, 422 with per-field `errors` for malformed input.
+409 when the workflow refuses, 422 with per-field `errors` for well-formed input that
+fails validation, 400 `malformed_body` for a body that is not JSON at all, 403
+`read_only_token` for a write with a read-only token, 413 `request_too_large` for a body
+over the limit (refused before it is read).
 """
+
+import json
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -60,6 +65,20 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, ValueError):  # JSONDecodeError, UnicodeDecodeError
+        cause = exc.__cause__
+        where = (
+            f" (line {cause.lineno}, column {cause.colno}: {cause.msg})"
+            if isinstance(cause, json.JSONDecodeError)
+            else ""
+        )
+        return error(
+            request,
+            400,
+            f"The request body is not valid JSON{where}. Send a JSON object with "
+            "Content-Type: application/json.",
+            "malformed_body",
+        )
     code = {403: "forbidden", 404: "not_found"}.get(exc.status_code, "error")
     return error(request, exc.status_code, str(exc), code)
 

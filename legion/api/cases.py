@@ -32,6 +32,9 @@ from legion.missions.actors import Actor
 
 router = Router(tags=["cases"])
 ERRORS = {401: Error, 404: Error, 409: Error, 422: ValidationErrorOut}
+# Operations with a JSON body: 400 for a body that is not JSON, 403 for a read-only
+# token, 413 for a body over the limit.
+WRITE_ERRORS = {**ERRORS, 400: Error, 403: Error, 413: Error}
 
 
 def actor_of(request: HttpRequest) -> Actor:
@@ -129,7 +132,7 @@ def get_case(actor: Actor, reference: str) -> Case:
 # Declared before the /{reference} routes, which would otherwise match it.
 @router.post(
     "/bulk-transitions",
-    response={200: BulkTransitionOut, **ERRORS},
+    response={200: BulkTransitionOut, **WRITE_ERRORS},
     summary="One action on many cases; each case succeeds or is refused on its own",
 )
 def bulk_transition(request: HttpRequest, payload: BulkTransitionIn):
@@ -198,7 +201,7 @@ def case_actions(request: HttpRequest, reference: str):
 
 @router.post(
     "/{reference}/transitions",
-    response={200: CaseDetail, **ERRORS},
+    response={200: CaseDetail, **WRITE_ERRORS},
     summary="Take a transition (409 with the refusal when the workflow refuses)",
 )
 def take_transition(request: HttpRequest, reference: str, payload: TransitionIn):
@@ -213,7 +216,7 @@ def take_transition(request: HttpRequest, reference: str, payload: TransitionIn)
 
 @router.post(
     "/{reference}/assignment",
-    response={200: CaseDetail, **ERRORS},
+    response={200: CaseDetail, **WRITE_ERRORS},
     summary="Assign to a consular officer of the mission, or unassign (null)",
 )
 def assign(request: HttpRequest, reference: str, payload: AssignmentIn):
