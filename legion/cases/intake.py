@@ -448,7 +448,7 @@ def draft_add_language(*, reference: str, actor: Actor, code: str, level: str) -
             raise IntakeInvalid(
                 {
                     "code": _("You have already added %(language)s.")
-                    % {"language": language_name(code)}
+                    % {"language": language_name(code, in_sentence=True)}
                 }
             )
         if len(languages) >= MAX_LANGUAGES:

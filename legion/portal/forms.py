@@ -8,8 +8,8 @@ from datetime import date
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from legion import cldr
 from legion.cases.intake import LANGUAGE_LEVELS, IntakeInvalid
 from legion.cases.languages import SPOKEN_LANGUAGES, language_name
 from legion.cases.models import Document, ServiceRecord, Sex
@@ -66,8 +66,8 @@ class DatePartsField(forms.Field):
 
 
 def country_choices(blank_label: str = "") -> list[tuple[str, str]]:
-    """Every country, named and sorted in the language of the page."""
-    return [("", blank_label), *((code, str(name)) for code, name in countries)]
+    """Every country people live in, named and sorted in the language of the page."""
+    return [("", blank_label), *cldr.country_choices()]
 
 
 class PortalForm(forms.Form):
@@ -317,8 +317,7 @@ class CriminalRecordForm(ServiceForm):
 
 
 def spoken_language_choices() -> list[tuple[str, str]]:
-    named = sorted(((code, language_name(code)) for code in SPOKEN_LANGUAGES), key=lambda c: c[1])
-    return [("", str(_("Select a language"))), *named]
+    return [("", str(_("Select a language"))), *cldr.language_choices(SPOKEN_LANGUAGES)]
 
 
 class LanguageAddForm(ServiceForm):
