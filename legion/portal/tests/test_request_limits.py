@@ -5,6 +5,7 @@ read, so nothing reaches the temporary upload folder or the media folder; under 
 import asyncio
 import http.client
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -151,7 +152,9 @@ def run_asgi(headers: list[tuple[bytes, bytes]], chunks):
         "client": ("127.0.0.1", 5000),
         "server": ("testserver", 80),
     }
-    asyncio.run(application(scope, receive, send))
+    # In a thread of its own: a browser test may leave an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, application(scope, receive, send)).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start["status"], body, pulled
