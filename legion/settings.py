@@ -165,6 +165,7 @@ INSTALLED_APPS = [
     "legion.accounts",
     "legion.dataprotection",
     "legion.operations",
+    "legion.server",
     "django_otp",
     "axes",
 ]
@@ -173,6 +174,8 @@ MIDDLEWARE = [
     # Operations first: /healthz and /readyz answer before any redirect, session or lookup.
     "legion.operations.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files before anything that reads the session or the database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "legion.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -287,8 +290,22 @@ USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
 
+# `legion serve` (legion/server): which server, processes, threads, where it listens.
+LEGION_SERVER = envstr("LEGION_SERVER", "granian")
+LEGION_WEB_WORKERS = envint("LEGION_WEB_WORKERS", str(os.cpu_count() or 1))
+LEGION_WEB_THREADS = envint("LEGION_WEB_THREADS", "4")
+LEGION_WEB_TIMEOUT = envint("LEGION_WEB_TIMEOUT", "30")
+LEGION_HOST = envstr("LEGION_HOST", "127.0.0.1")
+LEGION_PORT = envint("PORT", "8000")
+
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(envstr("LEGION_STATIC_ROOT", str(VAR_DIR / "static")))
+# `legion collectstatic` writes every file under a content-hashed name with gzip and
+# brotli copies; whitenoise serves those with a one-year immutable cache lifetime.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 MEDIA_ROOT = Path(envstr("LEGION_MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # Uploaded documents: limits the portal and the workspace enforce.
