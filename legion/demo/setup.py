@@ -195,7 +195,7 @@ def watchlist_demo_import():
     """The demo watch list (fictional people, FollowTheMoney JSON lines as OpenSanctions
     publishes them), imported as `legion watchlist import` would: applicants submitted
     afterwards are screened against it at intake."""
-    from legion.identity.services import watchlist_import
+    from legion.identity.watchlists import watchlist_import
 
     return watchlist_import(
         source=DEMO_WATCHLIST_SOURCE, text=DEMO_WATCHLIST.read_text(encoding="utf-8"), fmt="ftm"

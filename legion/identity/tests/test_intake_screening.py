@@ -10,14 +10,13 @@ from legion.advisories.services import case_acknowledge_advisories
 from legion.cases.models import Case, CaseEvent
 from legion.cases.services import CaseError, TransitionRefused, case_submit, case_transition
 from legion.cases.states import CaseState as S
+from legion.identity.decisions import ReviewDecisionError, duplicate_confirm, duplicate_dismiss
+from legion.identity.dedupe import applicants_dedupe
+from legion.identity.indexing import applicants_index_missing
 from legion.identity.models import DuplicateCandidate, IdentityKey, ReviewStatus
-from legion.identity.services import (
-    ReviewDecisionError,
-    applicants_dedupe,
-    case_screen,
-    duplicate_confirm,
-    duplicate_dismiss,
-)
+from legion.identity.people import applicant_people
+from legion.identity.screening import case_screen
+from legion.identity.watchlists import watchlist_import
 from legion.missions.actors import Actor
 from legion.testing import factories as f
 
@@ -237,7 +236,6 @@ def test_submission_indexes_keys_without_the_passport_number(warsaw, risk_notice
 
 
 def test_cases_loaded_in_bulk_are_indexed_and_then_found_at_intake(warsaw, berlin, risk_notice):
-    from legion.identity.services import applicants_index_missing
     from legion.testing.factories import set_state
 
     loaded = set_state(
@@ -263,7 +261,6 @@ def test_intake_review_items_score_each_pair_as_batch_match_people_does(
     import csv
 
     from legion.identity.batch import PersonRow, link_people
-    from legion.identity.services import applicant_people
 
     bondarenko = {"date_of_birth": dt.date(1984, 2, 17), "nationality": "LT", "sex": "M"}
     beridze = {"date_of_birth": dt.date(1987, 6, 2), "nationality": "GE", "passport_number": ""}
@@ -327,7 +324,6 @@ def test_reindex_after_a_new_blind_index_key_rekeys_applicants_and_watch_lists(
     warsaw, risk_notice, settings
 ):
     from legion.identity.models import WatchlistEntry
-    from legion.identity.services import watchlist_import
 
     watchlist_import(
         source="test list",
