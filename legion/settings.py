@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "legion.portal",
     "legion.workspace",
     "legion.reports",
+    "legion.assisted",
     "legion.api",
     "legion.idempotency",
     "legion.demo",
@@ -165,6 +166,7 @@ INSTALLED_APPS = [
     "legion.accounts",
     "legion.dataprotection",
     "legion.operations",
+    "legion.server",
     "django_otp",
     "axes",
 ]
@@ -173,10 +175,14 @@ MIDDLEWARE = [
     # Operations first: /healthz and /readyz answer before any redirect, session or lookup.
     "legion.operations.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files before anything that reads the session or the database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "legion.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "legion.middleware.StaffEnglishMiddleware",
+    # Before anything reads the body (CSRF reads request.POST): 413 for oversized bodies.
+    "legion.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "legion.api.limits.ApiRateLimitMiddleware",
     "legion.api.idempotency.ApiIdempotencyMiddleware",
@@ -250,8 +256,13 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = envint("LEGION_LOCKOUT_FAILURES", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LEGION_LOCKOUT_MINUTES", "15"))
-# By username (guessing one password) and by address (one password tried on many users).
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# By the account attacked only: colleagues behind one office or embassy address must not
+# lock each other out. One password tried on many accounts meets each account's own
+# limit, and a password alone opens nothing without the account's TOTP code.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 warns of lockouts keyed by user agent or cookie, which an attacker rotates; a
+# lockout keyed by the username alone cannot be dodged that way.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Only a complete sign-in (password and code) clears the failures: a password alone
 # must not buy an attacker who has it a fresh round of code guesses.
 AXES_RESET_ON_SUCCESS = False
@@ -276,16 +287,36 @@ LANGUAGES = [
     ("ja", "日本語"),
 ]
 LOCALE_PATHS = [BASE_DIR / "legion" / "locale"]
+# British English dates ("2 November 1994") instead of Django's American ones (legion/formats).
+FORMAT_MODULE_PATH = ["legion.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
 
+# `legion serve` (legion/server): which server, processes, threads, where it listens.
+LEGION_SERVER = envstr("LEGION_SERVER", "granian")
+LEGION_WEB_WORKERS = envint("LEGION_WEB_WORKERS", str(os.cpu_count() or 1))
+LEGION_WEB_THREADS = envint("LEGION_WEB_THREADS", "4")
+LEGION_WEB_TIMEOUT = envint("LEGION_WEB_TIMEOUT", "30")
+LEGION_HOST = envstr("LEGION_HOST", "127.0.0.1")
+LEGION_PORT = envint("PORT", "8000")
+
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(envstr("LEGION_STATIC_ROOT", str(VAR_DIR / "static")))
+# `legion collectstatic` writes every file under a content-hashed name with gzip and
+# brotli copies; whitenoise serves those with a one-year immutable cache lifetime.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 MEDIA_ROOT = Path(envstr("LEGION_MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # Uploaded documents: limits the portal and the workspace enforce.
 LEGION_MAX_UPLOAD_BYTES = envint("LEGION_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
+# A multipart body may exceed the file by this much (the form's other fields and the
+# multipart envelope); a larger body is refused with 413 before it is read
+# (legion.middleware.RequestSizeLimitMiddleware, legion.asgi).
+LEGION_UPLOAD_FORM_OVERHEAD_BYTES = 256 * 1024
 # Applicants (portal): how long an e-mailed one-time link or code works, and after how
 # long without activity an applicant's session ends.
 LEGION_ACCESS_TOKEN_SECONDS = envint("LEGION_ACCESS_TOKEN_SECONDS", str(24 * 3600))

@@ -59,8 +59,11 @@ class ApiIdempotencyMiddleware:
                 keep=lambda outcome: outcome["status"] < 400,
             )
         except IdempotencyError as exc:
-            status = 422 if exc.code == "idempotency_key_reused" else 400
             body = {"detail": exc.message, "code": exc.code}
+            status = 400
+            if exc.code == "idempotency_key_reused":  # the 422 shape, naming the header
+                status = 422
+                body["errors"] = [{"field": HEADER, "message": exc.message}]
             return HttpResponse(json.dumps(body), status=status, content_type="application/json")
         if not replayed:
             return first[0]
