@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "legion.portal",
     "legion.workspace",
     "legion.reports",
+    "legion.assisted",
     "legion.api",
     "legion.idempotency",
     "legion.demo",
