@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "legion.portal",
     "legion.workspace",
     "legion.reports",
+    "legion.assisted",
     "legion.api",
     "legion.idempotency",
     "legion.demo",
@@ -181,6 +182,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "legion.middleware.StaffEnglishMiddleware",
+    # Before anything reads the body (CSRF reads request.POST): 413 for oversized bodies.
+    "legion.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "legion.api.limits.ApiRateLimitMiddleware",
     "legion.api.idempotency.ApiIdempotencyMiddleware",
@@ -254,8 +257,13 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = envint("LEGION_LOCKOUT_FAILURES", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LEGION_LOCKOUT_MINUTES", "15"))
-# By username (guessing one password) and by address (one password tried on many users).
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# By the account attacked only: colleagues behind one office or embassy address must not
+# lock each other out. One password tried on many accounts meets each account's own
+# limit, and a password alone opens nothing without the account's TOTP code.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 warns of lockouts keyed by user agent or cookie, which an attacker rotates; a
+# lockout keyed by the username alone cannot be dodged that way.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Only a complete sign-in (password and code) clears the failures: a password alone
 # must not buy an attacker who has it a fresh round of code guesses.
 AXES_RESET_ON_SUCCESS = False
@@ -280,6 +288,8 @@ LANGUAGES = [
     ("ja", "日本語"),
 ]
 LOCALE_PATHS = [BASE_DIR / "legion" / "locale"]
+# British English dates ("2 November 1994") instead of Django's American ones (legion/formats).
+FORMAT_MODULE_PATH = ["legion.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
@@ -304,6 +314,10 @@ MEDIA_ROOT = Path(envstr("LEGION_MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # Uploaded documents: limits the portal and the workspace enforce.
 LEGION_MAX_UPLOAD_BYTES = envint("LEGION_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
+# A multipart body may exceed the file by this much (the form's other fields and the
+# multipart envelope); a larger body is refused with 413 before it is read
+# (legion.middleware.RequestSizeLimitMiddleware, legion.asgi).
+LEGION_UPLOAD_FORM_OVERHEAD_BYTES = 256 * 1024
 # Applicants (portal): how long an e-mailed one-time link or code works, and after how
 # long without activity an applicant's session ends.
 LEGION_ACCESS_TOKEN_SECONDS = envint("LEGION_ACCESS_TOKEN_SECONDS", str(24 * 3600))

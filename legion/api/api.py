@@ -1,12 +1,17 @@
 """The REST API under /api/v1/ (django-ninja); routers call the same services as the UI.
 
-Every error answers `{"detail": ..., "code": ...}`: 400 for a body or header that cannot
-be read, 401 without a valid token, 403 when the token or its user may not do this, 404
-for a case or mission outside the caller's scope (indistinguishable from a missing one),
-409 when the workflow refuses, 412 when `If-Match` names an old version of the case, 413
-for a body over the upload limit, 422 with per-field `errors` for malformed input, 429
-with `Retry-After` over a rate limit. Every POST accepts an `Idempotency-Key`.
+Every error answers `{"detail": ..., "code": ...}`: 400 `malformed_body` for a body that
+is not JSON at all (or another 400 for a header that cannot be read), 401 without a valid
+token, 403 when the token or its user may not do this (`read_only_token` for a write with
+a read-only token), 404 for a case or mission outside the caller's scope
+(indistinguishable from a missing one), 409 when the workflow refuses, 412 when
+`If-Match` names an old version of the case, 413 `request_too_large` for a body over the
+limit (refused before it is read), 422 `invalid` with per-field `errors` for well-formed
+input that fails validation, 429 with `Retry-After` over a rate limit. Every POST accepts
+an `Idempotency-Key`.
 """
+
+import json
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -139,6 +144,20 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, ValueError):  # JSONDecodeError, UnicodeDecodeError
+        cause = exc.__cause__
+        where = (
+            f" (line {cause.lineno}, column {cause.colno}: {cause.msg})"
+            if isinstance(cause, json.JSONDecodeError)
+            else ""
+        )
+        return error(
+            request,
+            400,
+            f"The request body is not valid JSON{where}. Send a JSON object with "
+            "Content-Type: application/json.",
+            "malformed_body",
+        )
     code = {403: "forbidden", 404: "not_found"}.get(exc.status_code, "error")
     return error(request, exc.status_code, str(exc), code)
 
