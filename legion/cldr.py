@@ -66,7 +66,14 @@ def _language(language: str | None) -> str:
     return (language or translation.get_language() or settings.LANGUAGE_CODE).lower()
 
 
+# The portal's English is British English, as on a GOV.UK-style service ("2 November
+# 1994", day before month); ICU's plain "en" is American.
+ICU_LOCALES = {"en": "en_GB"}
+
+
 def _icu_locale(language: str) -> icu.Locale:
+    if language in ICU_LOCALES:
+        return icu.Locale(ICU_LOCALES[language])
     code, _sep, script = language.partition("-")
     return icu.Locale(f"{code}_{script.title()}" if script else code)
 
@@ -161,3 +168,19 @@ def language_choices(codes: Iterable[str], *, language: str | None = None) -> li
     return sorted_by_name(
         ((code, language_name(code, language=language)) for code in codes), language=language
     )
+
+
+def date_parts_order(language: str | None = None) -> tuple[str, ...]:
+    """The order in which `language` (default: the active one) writes the parts of a
+    numeric date, from CLDR's "yMd" pattern: ("year", "month", "day") in Japanese,
+    ("day", "month", "year") in British English, Ukrainian or German."""
+    return _date_parts_order(_language(language))
+
+
+@lru_cache(maxsize=32)
+def _date_parts_order(language: str) -> tuple[str, ...]:
+    pattern = icu.DateTimePatternGenerator.createInstance(_icu_locale(language)).getBestPattern(
+        "yMd"
+    )
+    positions = {"day": pattern.find("d"), "month": pattern.find("M"), "year": pattern.find("y")}
+    return tuple(sorted(positions, key=lambda part: positions[part]))

@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "legion.portal",
     "legion.workspace",
     "legion.reports",
+    "legion.assisted",
     "legion.api",
     "legion.idempotency",
     "legion.demo",
@@ -286,6 +287,8 @@ LANGUAGES = [
     ("ja", "日本語"),
 ]
 LOCALE_PATHS = [BASE_DIR / "legion" / "locale"]
+# British English dates ("2 November 1994") instead of Django's American ones (legion/formats).
+FORMAT_MODULE_PATH = ["legion.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
