@@ -35,8 +35,9 @@ from legion.cases.intake import (
     draft_update,
 )
 from legion.cases.models import Case, Document
-from legion.cases.services import CaseError
+from legion.cases.services import CaseError, TransitionRefused
 from legion.missions.actors import Actor
+from legion.missions.models import Mission, Role
 
 CHANNELS = ("phone", "email", "in_person", "import")
 DATE_FIELDS = ("date_of_birth", "passport_expiry")
@@ -213,6 +214,11 @@ def answers_read(
     return application, errors
 
 
+def may_take_applications(*, actor: Actor, mission: Mission) -> bool:
+    """Consular officers of a mission take applications down for it."""
+    return actor.has_role(Role.CONSULAR_OFFICER, mission.pk)
+
+
 def application_check(*, application: TakenApplication) -> dict[str, str]:
     """Everything wrong with an application before anything is stored, one message per
     question (the same checks as the portal's pages)."""
@@ -252,6 +258,11 @@ def application_take(
     consular officer of the mission (the intake services refuse anyone else)."""
     if channel not in CHANNELS:
         raise ValueError(f"Unknown channel {channel!r}")
+    mission = Mission.objects.filter(code=mission_code, is_active=True).first()
+    if mission is None or not may_take_applications(actor=actor, mission=mission):
+        raise TransitionRefused(
+            _("Only consular officers of this mission take applications."), code="forbidden"
+        )
     errors = application_check(application=application)
     if errors:
         raise IntakeInvalid(errors)

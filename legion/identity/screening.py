@@ -67,6 +67,20 @@ MAX_CANDIDATES = 500
 NAME_ONLY_PREFIX = f"{NAME_ONLY_RULE[0]}:"
 
 
+_LOCK_KEYS_SQL = """
+    SELECT pg_advisory_xact_lock(h) FROM (
+        SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(%s::text[]) AS k ORDER BY h
+    ) AS ordered
+"""
+
+
+def duplicate_keys(keys: Iterable[str]) -> list[str]:
+    """The keys that find duplicates among applicants: all but the name-only ones,
+    which serve watch lists alone (among a million applicants a common name is no
+    evidence)."""
+    return [k for k in keys if not k.startswith(NAME_ONLY_PREFIX)]
+
+
 def _one_of(keys: Iterable[str]) -> tuple[str, list]:
     """`= ANY(array)` on PostgreSQL (one statement text whatever the number of keys, so
     that it can be prepared once), `IN (...)` elsewhere."""
@@ -117,16 +131,14 @@ def _candidates_sql(case: Case, keys: set[str]) -> tuple[str, list]:
     Name-only keys serve watch lists alone: among a million applicants a common name
     is no evidence. Watch-list keys are found as `applicant_id IS NULL`, which the
     (key, applicant) index answers without visiting the applicants' name keys."""
-    duplicate_keys, duplicate_params = _one_of(
-        k for k in keys if not k.startswith(NAME_ONLY_PREFIX)
-    )
+    duplicate_sql, duplicate_params = _one_of(duplicate_keys(keys))
     any_keys, any_params = _one_of(keys)
     sql = f"""
         SELECT 'a', c.id, a.passport_number, f.variants, a.given_name, a.surname,
                a.date_of_birth, a.sex, a.nationality, a.place_of_birth, a.address_line_1,
                a.address_town, a.address_postcode, NULL, NULL, NULL
         FROM (SELECT DISTINCT applicant_id FROM {_KEYS}
-              WHERE {_qn("key")} {duplicate_keys} AND applicant_id IS NOT NULL
+              WHERE {_qn("key")} {duplicate_sql} AND applicant_id IS NOT NULL
                 AND applicant_id <> %s
               ORDER BY applicant_id LIMIT {MAX_CANDIDATES}) m
         JOIN {_FEATURES} f ON f.applicant_id = m.applicant_id
@@ -178,9 +190,16 @@ def _screening_rows(case: Case, ours: list[Person]) -> list[tuple]:
     ctes = ", ".join(f"w{number} AS ({sql})" for number, (sql, _params) in enumerate(writes))
     connection.ensure_connection()
     # Django's cursors bind on the client (psycopg's ClientCursor), which never prepares,
-    # and its wrapper cannot ask for preparation: this one statement is psycopg's own
-    # (so it is not in Django's query log), on the same connection and transaction.
+    # and its wrapper cannot ask for preparation: these statements are psycopg's own
+    # (so they are not in Django's query log), on the same connection and transaction.
     with psycopg.Cursor(connection.connection) as cursor:
+        # Two submissions of one person at the same moment would each look before the
+        # other's keys are committed, and neither would find the other. So each first
+        # takes a transaction lock per duplicate key (in one global order: no deadlock);
+        # the second waits for the first to commit, and its SELECT, a new statement
+        # with a new snapshot, then sees the first's keys. Different people sharing no
+        # key never wait for each other.
+        cursor.execute(_LOCK_KEYS_SQL, [sorted(duplicate_keys(keys))], prepare=True)
         cursor.execute(
             f"WITH {ctes} {select}",
             [value for _sql, params in writes for value in params] + select_params,

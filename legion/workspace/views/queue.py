@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_countries import countries
 
+from legion.assisted.services import may_take_applications
 from legion.audit.services import audit_record
 from legion.cases.documents import cases_bulk_verify_documents
 from legion.cases.services import CaseError, case_assign, cases_bulk_transition
@@ -98,6 +99,7 @@ def queue(request: HttpRequest, mission: str) -> HttpResponse:
             for code in mission_nationalities(actor=actor, mission=mission_obj)
         ],
         "is_officer": actor.has_role(Role.CONSULAR_OFFICER, mission_obj.pk),
+        "may_take_applications": may_take_applications(actor=actor, mission=mission_obj),
         "bulk_actions": BULK_ACTIONS,
         "officers": mission_officers(mission_obj.pk),
         "bulk_results": request.session.pop(f"bulk:{mission_obj.code}", None),
