@@ -2,7 +2,7 @@
 PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python3.13)
 BIN := .venv/bin
 
-.PHONY: setup run test lint format messages
+.PHONY: setup run dev test lint format messages
 
 .venv/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv .venv
@@ -31,7 +31,15 @@ messages: .venv/.installed
 	  --ignore=.venv --ignore=var --ignore=bench --ignore=node_modules --ignore='*/tests/*'
 	$(BIN)/legion compilemessages --ignore=.venv
 
+# The production server (legion serve) and the task worker, with demo data on SQLite.
 run: setup
+	$(BIN)/legion migrate --noinput
+	$(BIN)/legion demo --if-empty
+	$(BIN)/legion collectstatic --noinput -v 0
+	scripts/run.sh
+
+# Django's development server (reloads on changes, DEBUG on) and the task worker.
+dev: setup
 	$(BIN)/legion migrate --noinput
 	$(BIN)/legion demo --if-empty
 	scripts/run-dev.sh

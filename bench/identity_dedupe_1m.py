@@ -101,7 +101,7 @@ phase("predict and write", started)
 
 
 def make_set(records: int) -> tuple[Path, Path]:
-    from legion.identity.synthetic import people, write_csv
+    from devtools.synthetic import people, write_csv
 
     OUT.mkdir(parents=True, exist_ok=True)
     path, truth = OUT / f"people-{records}.csv", OUT / f"people-{records}.truth.csv"

@@ -158,7 +158,7 @@ def main() -> None:
     from legion.demo.bulk import cases_bulk_generate
     from legion.demo.names import NATIONALITY_WEIGHTS, name_for
     from legion.demo.setup import demo_configure
-    from legion.identity import services
+    from legion.identity import indexing, people, screening
     from legion.identity.models import ApplicantFeatures, DuplicateCandidate, IdentityKey
     from legion.missions.actors import Actor
     from legion.missions.models import Mission
@@ -188,7 +188,7 @@ def main() -> None:
         print(f"loaded {args.applicants:,} applicants in {time.perf_counter() - clock:.0f} s")
         clock = time.perf_counter()
         with indexes_dropped(["identity_identitykey", "identity_applicantfeatures"]):
-            count = services.applicants_index_missing()
+            count = indexing.applicants_index_missing()
         print(f"indexed {count:,} applicants in {time.perf_counter() - clock:.0f} s")
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
@@ -244,7 +244,7 @@ def main() -> None:
 
     screen_times: list[float] = []
     profile = cProfile.Profile() if args.profile else None
-    original = services.case_screen
+    original = screening.case_screen
 
     def timed_screen(*, case):
         if profile:
@@ -267,7 +267,7 @@ def main() -> None:
         f.DocumentFactory(case=case, kind="passport")
         case_acknowledge_advisories(case=case)
         # case_submit imports case_screen from the module at call time.
-        services.case_screen = timed_screen if screening else (lambda *, case: None)
+        screening.case_screen = timed_screen if screening else (lambda *, case: None)
         start = time.perf_counter()
         case_submit(reference=case.reference, actor=Actor.applicant(case.pk))
         return time.perf_counter() - start
@@ -290,7 +290,7 @@ def main() -> None:
             .count()
         )
     finally:
-        services.case_screen = original
+        screening.case_screen = original
         remove_bench_submissions()
     # Synthetic names repeat, so most submissions above found their names normalised
     # already (as a long-running worker does for common names). What a name never
@@ -302,7 +302,7 @@ def main() -> None:
         person = applicant_for(i)
         name_forms.cache_clear()
         clock = time.perf_counter()
-        services.applicant_people(Applicant(**person))
+        people.applicant_people(Applicant(**person))
         cold.append(time.perf_counter() - clock)
     screen_times = screen_times[WARM_UP:]
 

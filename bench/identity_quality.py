@@ -10,7 +10,7 @@ match-people. Splink is run twice in the same process: with the FEBRL4 demo mode
 from Splink's documentation on all FEBRL columns (the reference figure), and with a
 model of the same kind on exactly the columns match-people sees. Both Splink runs
 train as the demo does (prior from deterministic rules, u by random sampling of 1e6
-pairs, m by EM). The multi-script set is Legion's own (legion.identity.synthetic,
+pairs, m by EM). The multi-script set is Legion's own (devtools.synthetic,
 seed 2024, never used for training): names in native scripts and several
 romanisations, Russian forms of Ukrainian names, nicknames, typos, swapped fields,
 moves to another home, and hard negatives (other people with the same common name
@@ -235,7 +235,7 @@ def multiscript(workdir: Path):
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
 
-    from legion.identity.synthetic import people, split_for_linking, write_csv
+    from devtools.synthetic import people, split_for_linking, write_csv
 
     data = people(6000, seed=2024, duplicate_share=0.35, hard_negative_share=0.1)
     a, b = split_for_linking(data)

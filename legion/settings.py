@@ -15,7 +15,21 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("LEGION_VAR_DIR", BASE_DIR / "var"))
+
+# ---------------------------------------------------------------------------------------
+# Reading the environment. Every variable Legion reads goes through one of these helpers,
+# here and nowhere else, and is listed in docs/configuration.md (tests/test_configuration.py
+# parses this module for the names and fails on an undocumented one).
+
+
+def envstr(name: str, default: str) -> str:
+    """A plain string; an empty value counts as unset."""
+    return os.environ.get(name) or default
+
+
+def envlist(name: str, default: str = "") -> list[str]:
+    """A comma-separated list, blanks dropped."""
+    return [item.strip() for item in envstr(name, default).split(",") if item.strip()]
 
 
 def envbool(name: str, default: str) -> bool:
@@ -33,7 +47,10 @@ def envint(name: str, default: str) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
 
 
-LEGION_ENV = os.environ.get("LEGION_ENV", "dev")
+VAR_DIR = Path(envstr("LEGION_VAR_DIR", str(BASE_DIR / "var")))
+
+
+LEGION_ENV = envstr("LEGION_ENV", "dev")
 if LEGION_ENV not in ("dev", "production"):
     raise ImproperlyConfigured(f"LEGION_ENV must be dev or production, not {LEGION_ENV!r}")
 PRODUCTION = LEGION_ENV == "production"
@@ -59,12 +76,20 @@ def _dev_secrets() -> dict[str, str]:
     return stored
 
 
-def envsecret(name: str) -> str:
-    """A secret from NAME, or from the file named by NAME_FILE; generated only in dev."""
+def envsecret(name: str, *, optional: bool = False) -> str:
+    """A secret from NAME, or from the file named by NAME_FILE; generated only in dev.
+    An optional secret (an SMTP password, the metrics token) is "" when unset."""
     if value := os.environ.get(name):
         return value
     if file_name := os.environ.get(f"{name}_FILE"):
-        return Path(file_name).read_text().strip()
+        try:
+            return Path(file_name).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"{name}_FILE names a file that cannot be read: {exc}"
+            ) from exc
+    if optional:
+        return ""
     if PRODUCTION:
         raise ImproperlyConfigured(f"{name} (or {name}_FILE) must be set in production")
     return _dev_secrets()[name]
@@ -109,12 +134,11 @@ def _check_keys() -> None:
 _check_keys()
 
 DEBUG = envbool("DEBUG", "false" if PRODUCTION else "true")
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h] or (
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS") or (
     [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
-if PRODUCTION and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# In production these two have no default: _check_production names the missing one.
+SITE_URL = envstr("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -125,6 +149,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "django_tasks_db",
+    "ninja",  # its static Swagger UI for /api/v1/docs (no CDN)
     "legion.missions",
     "legion.advisories",
     "legion.cases",
@@ -133,22 +158,34 @@ INSTALLED_APPS = [
     "legion.portal",
     "legion.workspace",
     "legion.reports",
+    "legion.assisted",
     "legion.api",
+    "legion.idempotency",
     "legion.demo",
     "legion.audit",
     "legion.accounts",
     "legion.dataprotection",
+    "legion.operations",
+    "legion.server",
     "django_otp",
     "axes",
 ]
 
 MIDDLEWARE = [
+    # Operations first: /healthz and /readyz answer before any redirect, session or lookup.
+    "legion.operations.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files before anything that reads the session or the database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "legion.audit.context.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "legion.middleware.StaffEnglishMiddleware",
+    # Before anything reads the body (CSRF reads request.POST): 413 for oversized bodies.
+    "legion.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "legion.api.limits.ApiRateLimitMiddleware",
+    "legion.api.idempotency.ApiIdempotencyMiddleware",
     # Before CSRF: our pages send Origin "null" (Referrer-Policy no-referrer).
     "legion.middleware.SameOriginFetchMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -182,7 +219,10 @@ TEMPLATES = [
 ]
 
 # SQLite (WAL) by default; PostgreSQL in production through DATABASE_URL.
-DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'legion.sqlite3'}")
+DATABASE_URL = envstr(
+    "DATABASE_URL",
+    "sqlite:///:memory:" if PRODUCTION else f"sqlite:///{VAR_DIR / 'legion.sqlite3'}",
+)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -193,7 +233,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Lets psycopg prepare statements sent through server-binding cursors: only intake
-    # screening's one statement (legion.identity.services), planned once per connection.
+    # screening's one statement (legion.identity.screening), planned once per connection.
     # Django's own cursors bind on the client and never prepare. Behind PgBouncer in
     # transaction mode this needs PgBouncer 1.21+ with max_prepared_statements set.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
@@ -216,15 +256,20 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = envint("LEGION_LOCKOUT_FAILURES", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LEGION_LOCKOUT_MINUTES", "15"))
-# By username (guessing one password) and by address (one password tried on many users).
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# By the account attacked only: colleagues behind one office or embassy address must not
+# lock each other out. One password tried on many accounts meets each account's own
+# limit, and a password alone opens nothing without the account's TOTP code.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 warns of lockouts keyed by user agent or cookie, which an attacker rotates; a
+# lockout keyed by the username alone cannot be dodged that way.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Only a complete sign-in (password and code) clears the failures: a password alone
 # must not buy an attacker who has it a fresh round of code guesses.
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "legion.accounts.views.locked_out_response"
 AXES_CLIENT_IP_CALLABLE = "legion.audit.context.client_ip"
 AXES_VERBOSE = False
-OTP_TOTP_ISSUER = os.environ.get("LEGION_OTP_ISSUER", "Legion")
+OTP_TOTP_ISSUER = envstr("LEGION_OTP_ISSUER", "Legion")
 OTP_TOTP_THROTTLE_FACTOR = 1
 LEGION_STAFF_IDLE_MINUTES = envint("LEGION_STAFF_IDLE_MINUTES", "30")
 LEGION_REAUTH_SECONDS = envint("LEGION_REAUTH_SECONDS", "300")
@@ -242,16 +287,36 @@ LANGUAGES = [
     ("ja", "日本語"),
 ]
 LOCALE_PATHS = [BASE_DIR / "legion" / "locale"]
+# British English dates ("2 November 1994") instead of Django's American ones (legion/formats).
+FORMAT_MODULE_PATH = ["legion.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
 
+# `legion serve` (legion/server): which server, processes, threads, where it listens.
+LEGION_SERVER = envstr("LEGION_SERVER", "granian")
+LEGION_WEB_WORKERS = envint("LEGION_WEB_WORKERS", str(os.cpu_count() or 1))
+LEGION_WEB_THREADS = envint("LEGION_WEB_THREADS", "4")
+LEGION_WEB_TIMEOUT = envint("LEGION_WEB_TIMEOUT", "30")
+LEGION_HOST = envstr("LEGION_HOST", "127.0.0.1")
+LEGION_PORT = envint("PORT", "8000")
+
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
-MEDIA_ROOT = Path(os.environ.get("LEGION_MEDIA_ROOT", VAR_DIR / "media"))
+STATIC_ROOT = Path(envstr("LEGION_STATIC_ROOT", str(VAR_DIR / "static")))
+# `legion collectstatic` writes every file under a content-hashed name with gzip and
+# brotli copies; whitenoise serves those with a one-year immutable cache lifetime.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = Path(envstr("LEGION_MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # Uploaded documents: limits the portal and the workspace enforce.
 LEGION_MAX_UPLOAD_BYTES = envint("LEGION_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
+# A multipart body may exceed the file by this much (the form's other fields and the
+# multipart envelope); a larger body is refused with 413 before it is read
+# (legion.middleware.RequestSizeLimitMiddleware, legion.asgi).
+LEGION_UPLOAD_FORM_OVERHEAD_BYTES = 256 * 1024
 # Applicants (portal): how long an e-mailed one-time link or code works, and after how
 # long without activity an applicant's session ends.
 LEGION_ACCESS_TOKEN_SECONDS = envint("LEGION_ACCESS_TOKEN_SECONDS", str(24 * 3600))
@@ -263,7 +328,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # via LEGION_SMTP_*) in production.
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get(
+        "BACKEND": envstr(
             "LEGION_MAIL_BACKEND",
             "django.core.mail.backends.smtp.EmailBackend"
             if PRODUCTION
@@ -273,17 +338,17 @@ MAILERS = {
 }
 if PRODUCTION:
     MAILERS["default"]["OPTIONS"] = {
-        "host": os.environ.get("LEGION_SMTP_HOST", "localhost"),
+        "host": envstr("LEGION_SMTP_HOST", "localhost"),
         "port": envint("LEGION_SMTP_PORT", "587"),
-        "username": os.environ.get("LEGION_SMTP_USER", ""),
-        "password": os.environ.get("LEGION_SMTP_PASSWORD", ""),
+        "username": envstr("LEGION_SMTP_USER", ""),
+        "password": envsecret("LEGION_SMTP_PASSWORD", optional=True),
         "use_tls": envbool("LEGION_SMTP_TLS", "true"),
     }
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Legion <no-reply@legion.example>")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Legion <no-reply@legion.example>")
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("LEGION_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": envstr("LEGION_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 
@@ -324,20 +389,92 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
 
 # Behind this many trusted reverse proxies, the client address is taken from
 # X-Forwarded-For (audit log, lockouts); 0 means REMOTE_ADDR.
 LEGION_PROXY_COUNT = envint("LEGION_PROXY_COUNT", "0")
+
+# The cache every server process shares (rate limits): files under
+# var/ on one machine; a cache in process memory would give each process its own counts.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
+LEGION_RATE_LIMIT_CACHE = "default"
+
+
+# API rate limits as COUNT/SECONDS, per token and per client address (legion/api/limits.py).
+def envrate(name: str, default: str) -> str:
+    value = envstr(name, default)
+    count, _, seconds = value.partition("/")
+    if not (count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0):
+        raise ImproperlyConfigured(f"{name} must be COUNT/SECONDS such as 600/60, not {value!r}")
+    return value
+
+
+LEGION_API_RATE_PER_TOKEN = envrate("LEGION_API_RATE_PER_TOKEN", "600/60")
+LEGION_API_RATE_PER_ADDRESS = envrate("LEGION_API_RATE_PER_ADDRESS", "1200/60")
 # How long HQ security keeps a case opened by breaking the glass.
 LEGION_BREAK_GLASS_MINUTES = envint("LEGION_BREAK_GLASS_MINUTES", "60")
 
 # Retention per final state: days after closing before personal data is erased.
-LEGION_RETENTION_DAYS = os.environ.get(
+LEGION_RETENTION_DAYS = envstr(
     "LEGION_RETENTION_DAYS", "rejected=365,referred=365,withdrawn=180,arrived=730"
 )
 LEGION_RETENTION_INTERVAL_HOURS = envint("LEGION_RETENTION_INTERVAL_HOURS", "24")
 
 # The legion this installation serves; the demo data set is Ukraine's.
-LEGION_RECEIVING_COUNTRY = os.environ.get("LEGION_RECEIVING_COUNTRY", "UA")
+LEGION_RECEIVING_COUNTRY = envstr("LEGION_RECEIVING_COUNTRY", "UA")
+
+# ---------------------------------------------------------------------------------------
+# Identity linkage (`legion match-people`, `legion dedupe-applicants`): DuckDB on this
+# machine, or Spark when one machine is not enough (legion/identity/batch.py).
+LEGION_LINKAGE_MEMORY = envstr("LEGION_LINKAGE_MEMORY", "1200MB")
+# On a Spark cluster the staged Parquet files must be where executors can read them.
+LEGION_LINKAGE_DIR = envstr("LEGION_LINKAGE_DIR", "") or None
+LEGION_SPARK_MASTER = envstr("LEGION_SPARK_MASTER", "local[2]")
+LEGION_SPARK_PARTITIONS = envint("LEGION_SPARK_PARTITIONS", "2")
+LEGION_SPARK_MEMORY = envstr("LEGION_SPARK_MEMORY", "2g")
+LEGION_SPARK_LINEAGE = envstr("LEGION_SPARK_LINEAGE", "persist")
+# The password of every demo login (`legion demo`); generated once into var/ when unset.
+LEGION_DEMO_PASSWORD = envstr("LEGION_DEMO_PASSWORD", "")
+
+# ---------------------------------------------------------------------------------------
+# Production refuses to start on a missing or unsafe setting, naming it (operations).
+
+
+def _check_production() -> None:
+    if not PRODUCTION:
+        return
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG must be false in production")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production")
+    if "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts, not '*'")
+    if DATABASE_URL == "sqlite:///:memory:":
+        raise ImproperlyConfigured(
+            "DATABASE_URL must be set in production (postgres://... or an explicit sqlite:///)"
+        )
+    if not SITE_URL.startswith("https://"):
+        raise ImproperlyConfigured(
+            "SITE_URL must be set to the site's https:// address in production "
+            "(links in e-mails point there)"
+        )
+    if "console" in MAILERS["default"]["BACKEND"] or "locmem" in MAILERS["default"]["BACKEND"]:
+        raise ImproperlyConfigured(
+            "LEGION_MAIL_BACKEND must deliver mail in production, not print or keep it"
+        )
+    if "ImmediateBackend" in TASKS["default"]["BACKEND"] or "Dummy" in TASKS["default"]["BACKEND"]:
+        raise ImproperlyConfigured(
+            "LEGION_TASK_BACKEND must queue tasks for a worker in production"
+        )
+    if LEGION_PROXY_COUNT < 0:
+        raise ImproperlyConfigured("LEGION_PROXY_COUNT must be 0 or more")
+
+
+_check_production()

@@ -32,9 +32,15 @@ def legion(tmp_path, *args, **env_changes):
         and key not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(
-        LEGION_ENV="production", LEGION_VAR_DIR=str(tmp_path), ALLOWED_HOSTS="legion.example"
+        LEGION_ENV="production",
+        LEGION_VAR_DIR=str(tmp_path),
+        ALLOWED_HOSTS="legion.example",
+        SITE_URL="https://legion.example",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'legion.sqlite3'}",
     )
     env.update({k: v for k, v in env_changes.items() if v is not None})
+    for name in [k for k, v in env_changes.items() if v is None]:
+        env.pop(name, None)
     return subprocess.run(
         [sys.executable, "-m", "legion", *args],
         env=env,
@@ -68,6 +74,34 @@ def test_production_refuses_malformed_or_weak_keys(tmp_path, name, value):
     result = legion(tmp_path, "check", **{**production_secrets(), name: value})
     assert result.returncode != 0
     assert name in result.stderr
+
+
+@pytest.mark.parametrize(
+    "changes,message",
+    [
+        ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS must be set in production"),
+        ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS must name the site's hosts"),
+        ({"DATABASE_URL": None}, "DATABASE_URL must be set in production"),
+        ({"SITE_URL": None}, "SITE_URL must be set to the site's https:// address"),
+        ({"SITE_URL": "http://legion.example"}, "SITE_URL must be set to the site's https://"),
+        ({"DEBUG": "true"}, "DEBUG must be false in production"),
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false, not 'maybe'"),
+        ({"LEGION_SMTP_PORT": "smtp"}, "LEGION_SMTP_PORT must be an integer, not 'smtp'"),
+        (
+            {"LEGION_MAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"},
+            "LEGION_MAIL_BACKEND must deliver mail in production",
+        ),
+        (
+            {"LEGION_TASK_BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+            "LEGION_TASK_BACKEND must queue tasks for a worker in production",
+        ),
+        ({"LEGION_SMTP_PASSWORD_FILE": "/nonexistent/smtp"}, "LEGION_SMTP_PASSWORD_FILE names"),
+    ],
+)
+def test_production_refuses_a_missing_or_unsafe_setting_naming_it(tmp_path, changes, message):
+    result = legion(tmp_path, "check", **{**production_secrets(), **changes})
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_production_reads_secrets_from_files(tmp_path):

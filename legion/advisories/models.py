@@ -1,5 +1,6 @@
 """Legal advisories per nationality, the risk notice shown to all, and acknowledgements."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -75,6 +76,15 @@ class Acknowledgement(models.Model):
     text = models.TextField(help_text="The text shown, kept verbatim.")
     text_sha256 = models.CharField(max_length=64)
     acknowledged_at = models.DateTimeField(auto_now_add=True)
+    # The staff member who read the text out to the applicant (an application taken by
+    # phone, e-mail, in person or from a spreadsheet); empty when the applicant read it.
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["acknowledged_at"]

@@ -111,8 +111,9 @@ def advisories_for_case(case) -> list[AdvisoryView]:
     return views
 
 
-def case_acknowledge_advisories(*, case) -> list[Acknowledgement]:
-    """Record that the applicant read the advisories shown to them, text and version."""
+def case_acknowledge_advisories(*, case, taken_by=None) -> list[Acknowledgement]:
+    """Record that the applicant read the advisories shown to them, text and version;
+    `taken_by` is the staff member who read them out, for an application taken by staff."""
     acknowledgements = []
     for view in advisories_for_case(case):
         acknowledgements.append(
@@ -125,6 +126,7 @@ def case_acknowledge_advisories(*, case) -> list[Acknowledgement]:
                 language=view.language,
                 text=f"{view.title}\n\n{view.body}",
                 text_sha256=view.text_sha256,
+                taken_by=taken_by,
             )
         )
     return acknowledgements

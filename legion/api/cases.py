@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
 from legion.accounts.decorators import SENSITIVE_ACTIONS, api_require_recent_auth
@@ -18,6 +18,7 @@ from legion.api.schemas import (
     TransitionIn,
     ValidationErrorOut,
 )
+from legion.api.versions import case_etag, case_write
 from legion.audit.services import audit_case_view, audit_record
 from legion.cases.models import Case
 from legion.cases.selectors import case_for_actor, cases_visible_to
@@ -181,10 +182,11 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
 
 
 @router.get("/{reference}", response={200: CaseDetail, **ERRORS}, summary="One case")
-def case_detail(request: HttpRequest, reference: str):
+def case_detail(request: HttpRequest, reference: str, response: HttpResponse):
     actor = actor_of(request)
     case = get_case(actor, reference)
     audit_case_view(actor=actor, case=case, request=request, what="api case detail")
+    response["ETag"] = case_etag(case)
     return detail(case, actor)
 
 
@@ -201,14 +203,19 @@ def case_actions(request: HttpRequest, reference: str):
     response={200: CaseDetail, **ERRORS},
     summary="Take a transition (409 with the refusal when the workflow refuses)",
 )
-def take_transition(request: HttpRequest, reference: str, payload: TransitionIn):
+def take_transition(
+    request: HttpRequest, reference: str, payload: TransitionIn, response: HttpResponse
+):
     actor = actor_of(request)
     if payload.action in SENSITIVE_ACTIONS:
         api_require_recent_auth(request, user=request.auth)
-    case = case_transition(
-        reference=reference.upper(), action=payload.action, actor=actor, reason=payload.reason
-    )
-    return detail(get_case(actor, case.reference), actor)
+    with case_write(request, actor=actor, reference=reference.upper()):
+        case = case_transition(
+            reference=reference.upper(), action=payload.action, actor=actor, reason=payload.reason
+        )
+    case = get_case(actor, case.reference)
+    response["ETag"] = case_etag(case)
+    return detail(case, actor)
 
 
 @router.post(
@@ -216,12 +223,15 @@ def take_transition(request: HttpRequest, reference: str, payload: TransitionIn)
     response={200: CaseDetail, **ERRORS},
     summary="Assign to a consular officer of the mission, or unassign (null)",
 )
-def assign(request: HttpRequest, reference: str, payload: AssignmentIn):
+def assign(request: HttpRequest, reference: str, payload: AssignmentIn, response: HttpResponse):
     actor = actor_of(request)
     assignee_id = None
     if payload.assignee is not None:
         user = get_user_model().objects.filter(username=payload.assignee).first()
         # An unknown username is refused by the service like any non-officer.
         assignee_id = user.pk if user else 0
-    case = case_assign(reference=reference.upper(), actor=actor, assignee_id=assignee_id)
-    return detail(get_case(actor, case.reference), actor)
+    with case_write(request, actor=actor, reference=reference.upper()):
+        case = case_assign(reference=reference.upper(), actor=actor, assignee_id=assignee_id)
+    case = get_case(actor, case.reference)
+    response["ETag"] = case_etag(case)
+    return detail(case, actor)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from legion.cases.models import Case, Document, EligibilityRule, ServiceRecord
+from legion.cldr import country_name
 
 Code = EligibilityRule.Code
 
@@ -205,9 +206,7 @@ def check_excluded_nationality(case: Case, params: dict) -> RuleResult:
     applicant = case.applicant
     held = {c.code for c in (applicant.nationality, applicant.second_nationality) if c}
     if blocked := sorted(held & excluded):
-        from django_countries import countries
-
-        names = ", ".join(str(countries.name(code)) for code in blocked)
+        names = ", ".join(country_name(code) for code in blocked)
         return RuleResult(
             Code.EXCLUDED_NATIONALITY,
             False,
@@ -235,7 +234,7 @@ def check_working_language(case: Case, params: dict) -> RuleResult:
             _("You speak a working language."),
             note="Speaks a working language.",
         )
-    names = ", ".join(language_name(code) for code in required)
+    names = ", ".join(language_name(code, in_sentence=True) for code in required)
     return RuleResult(
         Code.WORKING_LANGUAGE,
         False,

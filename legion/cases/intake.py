@@ -88,8 +88,13 @@ def _valid_language(code: str) -> bool:
     return code in dict(settings.LANGUAGES)
 
 
-def draft_start(*, mission_code: str, language: str) -> Case:
-    """Open a new, empty draft at a mission; `language` is the one the applicant uses."""
+def draft_start(
+    *, mission_code: str, language: str, taken_by: Actor | None = None, channel: str = "portal"
+) -> Case:
+    """Open a new, empty draft at a mission; `language` is the one the applicant uses.
+
+    `taken_by` is the staff member who takes the application down (by phone, e-mail, in
+    person, or from a spreadsheet: `channel`); the history names them from the start."""
     errors = {}
     mission = _active_mission(mission_code)
     if mission is None:
@@ -105,8 +110,8 @@ def draft_start(*, mission_code: str, language: str) -> Case:
             case=case,
             kind=CaseEvent.Kind.NOTE,
             action="start",
-            actor=Actor.applicant(case.pk),
-            data={"mission": mission.code},
+            actor=taken_by or Actor.applicant(case.pk),
+            data={"mission": mission.code, "channel": channel},
         )
     return case
 
@@ -448,7 +453,7 @@ def draft_add_language(*, reference: str, actor: Actor, code: str, level: str) -
             raise IntakeInvalid(
                 {
                     "code": _("You have already added %(language)s.")
-                    % {"language": language_name(code)}
+                    % {"language": language_name(code, in_sentence=True)}
                 }
             )
         if len(languages) >= MAX_LANGUAGES:

@@ -7,6 +7,7 @@ weekday, which French and Japanese do not write as "weekday, date".
 
 from datetime import date, datetime
 
+import phonenumbers
 from django.conf import settings
 from django.utils import formats, translation
 from django.utils.dateformat import format as date_format_with
@@ -40,7 +41,7 @@ def display_name(given_name: str, surname: str, *, language: str | None = None) 
 
 
 def weekday_date(value: date | datetime | None) -> str:
-    """The date with its weekday in the active language: "Friday, Nov. 27, 2026",
+    """The date with its weekday in the active language: "Friday, 27 November 2026",
     "Freitag, 27. November 2026", "vendredi 27 novembre 2026", "2026年11月27日(金)"."""
     if not value:
         return ""
@@ -61,3 +62,18 @@ def format_number(value: int | float | str) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+# When the applicant's country has no example mobile number in libphonenumber.
+FALLBACK_PHONE_REGION = "GB"
+
+
+def phone_example(country: str) -> str:
+    """An example mobile number of `country` (an ISO code) in international format, from
+    libphonenumber's metadata: "+81 90-1234-5678" for Japan, "+380 50 123 4567" for
+    Ukraine. These numbers are reserved as examples, so nobody is called by mistake."""
+    for region in (str(country or "").upper(), FALLBACK_PHONE_REGION):
+        number = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+        if number is not None:
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return ""

@@ -10,6 +10,7 @@ from django_fsm import FSMField, FSMModelMixin
 
 from legion.cases.states import CaseState
 from legion.cases.workflow import CaseWorkflow
+from legion.cldr import country_name
 from legion.crypto import BlindIndexField, EncryptedTextField
 
 # Crockford's base32 without I, L, O, U: references are read out over the phone.
@@ -81,7 +82,12 @@ class Applicant(models.Model):
         if self.address_country.code in POSTCODE_BEFORE_TOWN:
             parts = parts[::-1]
         town = " ".join(part for part in parts if part)
-        lines = (self.address_line_1, self.address_line_2, town, self.address_country.name)
+        lines = (
+            self.address_line_1,
+            self.address_line_2,
+            town,
+            country_name(self.address_country.code),
+        )
         return [str(line) for line in lines if line]
 
 

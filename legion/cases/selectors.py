@@ -38,7 +38,7 @@ def case_for_actor(actor: Actor, reference: str, *, for_update: bool = False) ->
     (views turn that into 404, so out-of-scope cases are indistinguishable from absent ones)."""
     cases = cases_visible_to(actor)
     if for_update:
-        cases = cases.select_for_update()
+        cases = cases.select_for_update(of=("self",))
     return cases.select_related("applicant", "mission").get(reference=reference)
 
 

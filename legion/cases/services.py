@@ -180,7 +180,7 @@ def case_submit(*, reference: str, actor: Actor) -> Case:
     already on hold when anyone can first see the case), while a screening failure
     rolls the submission back instead of leaving an unchecked case in the queue.
     """
-    from legion.identity.services import case_screen
+    from legion.identity.screening import case_screen
 
     with transaction.atomic():
         case = case_lock(reference=reference, actor=actor)

@@ -133,7 +133,8 @@ class CaseWorkflow:
         field="state",
         source=S.DRAFT,
         target=S.SUBMITTED,
-        permission=allowed(APPLICANT),
+        # A consular officer submits the applications they take down (assisted intake).
+        permission=allowed(APPLICANT, Role.CONSULAR_OFFICER),
         conditions=[passport_uploaded, advisory_acknowledged],
         custom=info(_("Submit application")),
     )

@@ -5,7 +5,6 @@ Every function here is idempotent, so `legion demo` can be re-run over a partial
 
 import base64
 import datetime as dt
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +34,7 @@ class Login:
 def demo_password() -> str:
     """The password of every demo login: LEGION_DEMO_PASSWORD, or one generated once per
     checkout into var/ (never committed), so `make run` can print it every time."""
-    if value := os.environ.get("LEGION_DEMO_PASSWORD"):
+    if value := settings.LEGION_DEMO_PASSWORD:
         return value
     path = settings.VAR_DIR / "demo-password"
     if not path.exists():
@@ -196,7 +195,7 @@ def watchlist_demo_import():
     """The demo watch list (fictional people, FollowTheMoney JSON lines as OpenSanctions
     publishes them), imported as `legion watchlist import` would: applicants submitted
     afterwards are screened against it at intake."""
-    from legion.identity.services import watchlist_import
+    from legion.identity.watchlists import watchlist_import
 
     return watchlist_import(
         source=DEMO_WATCHLIST_SOURCE, text=DEMO_WATCHLIST.read_text(encoding="utf-8"), fmt="ftm"

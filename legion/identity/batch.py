@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from legion.identity.model import (
     BATCH_COLUMNS,
     LIST_COLUMNS,
@@ -345,7 +347,7 @@ def _duckdb_engine(workdir: str):
     # under 3 GB by letting DuckDB spill to the work directory instead of growing.
     con = duckdb.connect()
     con.execute(f"SET threads = {os.cpu_count() or 2}")
-    con.execute(f"SET memory_limit = '{os.environ.get('LEGION_LINKAGE_MEMORY', '1200MB')}'")
+    con.execute(f"SET memory_limit = '{settings.LEGION_LINKAGE_MEMORY}'")
     con.execute(f"SET temp_directory = '{workdir}'")
     con.execute("SET preserve_insertion_order = false")
     yield con, DuckDBAPI(connection=con)
@@ -358,13 +360,13 @@ def _spark_engine(workdir: str):
     from splink import SparkAPI
 
     spark = (
-        SparkSession.builder.master(os.environ.get("LEGION_SPARK_MASTER", "local[2]"))
+        SparkSession.builder.master(settings.LEGION_SPARK_MASTER)
         .appName("legion-match-people")
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", os.environ.get("LEGION_SPARK_PARTITIONS", "2"))
+        .config("spark.sql.shuffle.partitions", str(settings.LEGION_SPARK_PARTITIONS))
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.local.dir", workdir)
-        .config("spark.driver.memory", os.environ.get("LEGION_SPARK_MEMORY", "2g"))
+        .config("spark.driver.memory", settings.LEGION_SPARK_MEMORY)
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
@@ -375,7 +377,7 @@ def _spark_engine(workdir: str):
             SparkAPI(
                 spark_session=spark,
                 register_udfs_automatically=False,
-                break_lineage_method=os.environ.get("LEGION_SPARK_LINEAGE", "persist"),
+                break_lineage_method=settings.LEGION_SPARK_LINEAGE,
             ),
         )
     finally:
@@ -422,7 +424,7 @@ def link_people(
     prior = parameters().prior_for(max(t.num_rows for t in tables))
     # On a Spark cluster the staged Parquet files must be where executors can read
     # them: LEGION_LINKAGE_DIR names such a shared directory.
-    shared = os.environ.get("LEGION_LINKAGE_DIR") or None
+    shared = settings.LEGION_LINKAGE_DIR
     with tempfile.TemporaryDirectory(prefix="legion-linkage-", dir=shared) as workdir:
         starter = _duckdb_engine if engine == "duckdb" else _spark_engine
         with starter(workdir) as (backend, db_api):

@@ -7,7 +7,7 @@ predicate and as SQL; `test_matching_model.py` checks that Splink's weights equa
 ours pair by pair, so the two paths cannot drift apart.
 
 The m and u probabilities and the prior live in `model.json`, estimated by
-`legion.identity.training` on labelled synthetic applicants (several scripts,
+`devtools.training` on labelled synthetic applicants (several scripts,
 transliterations, typos) and calibrated on candidate pairs; FEBRL4 is kept out of
 training so that the benchmark on it stays honest.
 """

@@ -17,15 +17,15 @@ from django.views.decorators.http import require_POST
 
 from legion.audit.services import audit_case_view
 from legion.cases.services import CaseError
-from legion.identity.model import COMPARISONS
-from legion.identity.models import DuplicateCandidate, ReviewStatus, WatchlistHit
-from legion.identity.selectors import REVIEW_KINDS, review_items
-from legion.identity.services import (
+from legion.identity.decisions import (
     duplicate_confirm,
     duplicate_dismiss,
     watchlist_hit_confirm,
     watchlist_hit_dismiss,
 )
+from legion.identity.model import COMPARISONS
+from legion.identity.models import DuplicateCandidate, ReviewStatus, WatchlistHit
+from legion.identity.selectors import REVIEW_KINDS, review_items
 from legion.missions.models import Mission, Role
 from legion.workspace.access import staff_view
 

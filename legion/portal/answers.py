@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from legion import cldr
 from legion.cases.intake import LANGUAGE_LEVELS
 from legion.cases.languages import language_name
 from legion.cases.localisation import display_name
@@ -75,13 +76,13 @@ def answer_rows(case: Case) -> list[Row]:
         ),
         Row(
             gettext_lazy("Nationality"),
-            str(a.nationality.name or ""),
+            cldr.country_name(a.nationality.code),
             _change("nationality"),
             gettext_lazy("nationality"),
         ),
         Row(
             gettext_lazy("Second nationality"),
-            str(a.second_nationality.name or ""),
+            cldr.country_name(a.second_nationality.code),
             _change("nationality"),
             gettext_lazy("second nationality"),
         ),
@@ -91,7 +92,7 @@ def answer_rows(case: Case) -> list[Row]:
                 v
                 for v in (
                     a.passport_number,
-                    str(a.passport_country.name or ""),
+                    cldr.country_name(a.passport_country.code),
                     _("Expires %(date)s") % {"date": _date(a.passport_expiry)}
                     if a.passport_expiry
                     else "",
@@ -162,7 +163,12 @@ def experience_summary(record: ServiceRecord) -> SafeString:
     """One line per experience entry. Each part is isolated (<bdi>), so that an entry
     written in Arabic or Hebrew does not reverse the order of the list around it."""
     years = f"{record.start_year}–{record.end_year or ''}"
-    parts = [record.get_kind_display(), record.branch, str(record.country.name), years]
+    parts = [
+        record.get_kind_display(),
+        record.branch,
+        cldr.country_name(record.country.code),
+        years,
+    ]
     if record.specialty:
         parts.append(record.specialty)
     return format_html_join(", ", "<bdi>{}</bdi>", ((p,) for p in parts if p))

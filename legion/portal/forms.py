@@ -8,18 +8,37 @@ from datetime import date
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from legion import cldr
 from legion.cases.intake import LANGUAGE_LEVELS, IntakeInvalid
 from legion.cases.languages import SPOKEN_LANGUAGES, language_name
-from legion.cases.models import Document, ServiceRecord, Sex
+from legion.cases.localisation import phone_example
+from legion.cases.models import Case, Document, ServiceRecord, Sex
 from legion.missions.models import Mission
+
+DATE_PARTS = ("day", "month", "year")
 
 
 class DatePartsWidget(forms.MultiWidget):
-    """Day, month and year as three small text boxes (the GOV.UK date input)."""
+    """Day, month and year as three small text boxes (the GOV.UK date input), shown in
+    the order the page's language writes dates: year, month, day in Japanese. The
+    submitted names stay <name>_0 (day), _1 (month), _2 (year) in every language."""
 
     template_name = "portal/widgets/date_parts.html"
+
+    @staticmethod
+    def first_index() -> int:
+        """The index of the box shown first, where an error link should move focus."""
+        return DATE_PARTS.index(cldr.date_parts_order()[0])
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        subwidgets = context["widget"]["subwidgets"]
+        for part, sub in zip(DATE_PARTS, subwidgets, strict=True):
+            sub["part"] = part
+        by_part = dict(zip(DATE_PARTS, subwidgets, strict=True))
+        context["widget"]["subwidgets"] = [by_part[part] for part in cldr.date_parts_order()]
+        return context
 
     def __init__(self, autocomplete: tuple[str, str, str] | None = None) -> None:
         names = autocomplete or ("off", "off", "off")
@@ -66,8 +85,8 @@ class DatePartsField(forms.Field):
 
 
 def country_choices(blank_label: str = "") -> list[tuple[str, str]]:
-    """Every country, named and sorted in the language of the page."""
-    return [("", blank_label), *((code, str(name)) for code, name in countries)]
+    """Every country people live in, named and sorted in the language of the page."""
+    return [("", blank_label), *cldr.country_choices()]
 
 
 class PortalForm(forms.Form):
@@ -75,6 +94,11 @@ class PortalForm(forms.Form):
     which differ per browser and language and bypass the error summary."""
 
     use_required_attribute = False
+
+    @classmethod
+    def for_case(cls, case: Case, *args, **kwargs) -> "PortalForm":
+        """The form as the applicant of `case` sees it (examples fitting where they live)."""
+        return cls(*args, **kwargs)
 
 
 class ServiceForm(PortalForm):
@@ -221,7 +245,7 @@ class ContactForm(ServiceForm):
     )
     phone = forms.CharField(
         label=_("Phone number (optional)"),
-        help_text=_("With the country code, for example +44 7700 900 982"),
+        help_text=_("With the country code, for example %(example)s"),
         required=False,
         widget=forms.TextInput(
             attrs={"autocomplete": "tel", "type": "tel", "class": "input input--width-20"}
@@ -236,9 +260,19 @@ class ContactForm(ServiceForm):
         },
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, residence: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = interface_language_choices()
+        self.fields["phone"].help_text = self.fields["phone"].help_text % {
+            "example": phone_example(residence)
+        }
+
+    @classmethod
+    def for_case(cls, case: Case, *args, **kwargs) -> "ContactForm":
+        """The phone example is a number of the applicant's country of residence: their
+        home address's country, or until they give it, the country of their mission."""
+        residence = case.applicant.address_country.code or case.mission.country.code
+        return cls(*args, residence=residence, **kwargs)
 
 
 class AddressForm(ServiceForm):
@@ -317,8 +351,7 @@ class CriminalRecordForm(ServiceForm):
 
 
 def spoken_language_choices() -> list[tuple[str, str]]:
-    named = sorted(((code, language_name(code)) for code in SPOKEN_LANGUAGES), key=lambda c: c[1])
-    return [("", str(_("Select a language"))), *named]
+    return [("", str(_("Select a language"))), *cldr.language_choices(SPOKEN_LANGUAGES)]
 
 
 class LanguageAddForm(ServiceForm):

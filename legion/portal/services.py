@@ -1,20 +1,16 @@
 """Portal-only services: starting a draft exactly once per form."""
 
-import re
 import secrets
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-
 from legion.cases.intake import draft_start
 from legion.cases.models import Case
-from legion.portal.models import ApplicationStart
+from legion.idempotency.services import IdempotencyError, idempotent_run
 
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 # A repeated form is a double click or a resubmission, seconds or minutes later. After
 # this long a key opens nothing: it must not become a lasting way into someone's draft.
 KEY_LIFETIME = timedelta(minutes=15)
+KEY_OWNER = "portal:application-start"
 
 
 def new_start_key() -> str:
@@ -26,20 +22,21 @@ def application_start(*, key: str, mission_code: str, language: str) -> Case:
     """Open a draft for this form key, or return the draft the same key already opened.
 
     Two requests with the same key (a double click, a resubmitted page) give one case:
-    the second one either sees the first one's key or fails on its unique constraint
-    and then finds it.
+    this is the same safe-retry mechanism as the API's Idempotency-Key. A key that is not
+    one the form could have carried is replaced by a fresh one.
     """
-    if not KEY_PATTERN.match(key or ""):
+    if len(key or "") < 32:
         key = new_start_key()
-    existing = ApplicationStart.objects.filter(key=key).select_related("case").first()
-    if existing is not None:
-        if existing.created_at >= timezone.now() - KEY_LIFETIME:
-            return existing.case
-        key = new_start_key()
+
+    def start() -> dict:
+        return {"case": draft_start(mission_code=mission_code, language=language).pk}
+
     try:
-        with transaction.atomic():
-            case = draft_start(mission_code=mission_code, language=language)
-            ApplicationStart.objects.create(key=key, case=case)
-    except IntegrityError:
-        return ApplicationStart.objects.select_related("case").get(key=key).case
-    return case
+        outcome, _ = idempotent_run(
+            owner=KEY_OWNER, key=key, fingerprint="", run=start, lifetime=KEY_LIFETIME
+        )
+    except IdempotencyError:
+        outcome, _ = idempotent_run(
+            owner=KEY_OWNER, key=new_start_key(), fingerprint="", run=start, lifetime=KEY_LIFETIME
+        )
+    return Case.objects.get(pk=outcome["case"])

@@ -3,9 +3,13 @@
 import datetime as dt
 
 from django import forms
+from django.conf import settings
+from django_countries import countries
 
 from legion.cases.instructions import DOCUMENTS_TO_BRING, EQUIPMENT
-from legion.cases.languages import language_name
+from legion.cases.intake import LANGUAGE_LEVELS
+from legion.cases.languages import SPOKEN_LANGUAGES, language_name
+from legion.cases.models import ServiceRecord
 from legion.interviews.models import Assessment
 
 
@@ -193,3 +197,173 @@ class TransferForm(forms.Form):
     def __init__(self, *args, missions: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["mission"].choices = [(m.code, m.name) for m in missions]
+
+
+def _countries(blank: str) -> list[tuple[str, str]]:
+    return [("", blank), *((code, name) for code, name in countries)]
+
+
+class TakeApplicationStartForm(forms.Form):
+    """Step one of taking an application: what decides the legal advice to read out."""
+
+    nationality = forms.ChoiceField(label="Nationality (the passport's)")
+    channel = forms.ChoiceField(
+        label="How did the application reach you?",
+        choices=[("phone", "By phone"), ("email", "By e-mail"), ("in_person", "In person")],
+        widget=forms.RadioSelect,
+        initial="phone",
+    )
+    language = forms.ChoiceField(
+        label="Language the applicant reads",
+        help_text="Used for the legal advice you read out, the e-mails and the instructions.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nationality"].choices = _countries("Choose…")
+        self.fields["language"].choices = list(settings.LANGUAGES)
+
+
+DATE = forms.DateInput(attrs={"type": "date"})
+DOCUMENT_QUESTIONS = (
+    "passport_file",
+    "criminal_record_file",
+    "service_record_file",
+    "medical_licence_file",
+)
+COUNTRY_QUESTIONS = ("second_nationality", "passport_country", "address_country", "service_country")
+FIELDS_OF_EXPERIENCE = (
+    "service_kind",
+    "service_country",
+    "service_branch",
+    "service_start_year",
+    "service_end_year",
+    "service_specialty",
+    "service_rank",
+    "service_deployments",
+    "service_licence_number",
+)
+YES_NO = [("no", "No"), ("yes", "Yes")]
+
+
+class TakeApplicationForm(forms.Form):
+    """Step two: the questions of the portal, as the officer asks them. The fields are
+    text; the assisted-intake service reads and checks them like the portal's answers."""
+
+    given_name = forms.CharField(label="Given names (as in the passport)", required=False)
+    surname = forms.CharField(label="Surname (as in the passport)", required=False)
+    native_name = forms.CharField(label="Name in another script", required=False)
+    date_of_birth = forms.CharField(label="Date of birth", widget=DATE, required=False)
+    sex = forms.ChoiceField(
+        choices=[("", "Choose…"), ("M", "Male"), ("F", "Female"), ("X", "Other or not stated")],
+        required=False,
+    )
+    place_of_birth = forms.CharField(required=False)
+    second_nationality = forms.ChoiceField(required=False)
+    passport_number = forms.CharField(required=False)
+    passport_country = forms.ChoiceField(label="Passport issued by", required=False)
+    passport_expiry = forms.CharField(label="Passport valid until", widget=DATE, required=False)
+    email = forms.CharField(label="E-mail address", required=False)
+    phone = forms.CharField(label="Phone number", required=False)
+    address_line_1 = forms.CharField(label="Address line 1", required=False)
+    address_line_2 = forms.CharField(label="Address line 2", required=False)
+    address_town = forms.CharField(label="Town or city", required=False)
+    address_postcode = forms.CharField(label="Postcode", required=False)
+    address_country = forms.ChoiceField(label="Country of residence", required=False)
+    language_1 = forms.ChoiceField(label="Working language", required=False)
+    level_1 = forms.ChoiceField(label="Level", required=False)
+    language_2 = forms.ChoiceField(label="Second language", required=False)
+    level_2 = forms.ChoiceField(label="Level", required=False)
+    has_criminal_record = forms.ChoiceField(
+        label="Criminal record?", choices=YES_NO, widget=forms.RadioSelect, required=False
+    )
+    service_kind = forms.ChoiceField(label="Experience", required=False)
+    service_country = forms.ChoiceField(label="Country served in", required=False)
+    service_branch = forms.CharField(label="Branch, unit or profession", required=False)
+    service_start_year = forms.CharField(label="From (year)", required=False)
+    service_end_year = forms.CharField(label="To (year)", required=False)
+    service_specialty = forms.CharField(label="Specialty", required=False)
+    service_rank = forms.CharField(label="Rank", required=False)
+    service_deployments = forms.CharField(label="Deployments", required=False)
+    service_licence_number = forms.CharField(label="Licence number (medical)", required=False)
+    passport_file = forms.FileField(label="Passport scan", required=False)
+    criminal_record_file = forms.FileField(label="Criminal record certificate", required=False)
+    service_record_file = forms.FileField(label="Proof of service", required=False)
+    medical_licence_file = forms.FileField(label="Medical licence", required=False)
+    advisory_read_out = forms.BooleanField(
+        label="I have read the legal advice and the risk notice above to the applicant, "
+        "and they said they understood them.",
+        required=False,
+    )
+
+    SECTIONS = (
+        ("Name", ("given_name", "surname", "native_name")),
+        ("Birth", ("date_of_birth", "sex", "place_of_birth")),
+        (
+            "Passport",
+            ("second_nationality", "passport_number", "passport_country", "passport_expiry"),
+        ),
+        ("Contact", ("email", "phone")),
+        (
+            "Home address",
+            (
+                "address_line_1",
+                "address_line_2",
+                "address_town",
+                "address_postcode",
+                "address_country",
+            ),
+        ),
+        ("Languages", ("language_1", "level_1", "language_2", "level_2")),
+        ("Experience", FIELDS_OF_EXPERIENCE),
+        ("Criminal record", ("has_criminal_record",)),
+        (
+            "Documents",
+            (
+                "passport_file",
+                "criminal_record_file",
+                "service_record_file",
+                "medical_licence_file",
+            ),
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in (
+            "second_nationality",
+            "passport_country",
+            "address_country",
+            "service_country",
+        ):
+            self.fields[name].choices = _countries("—")
+        spoken = [("", "—"), *_language_choices(list(SPOKEN_LANGUAGES))]
+        levels = [("", "—"), *((code, str(label)) for code, label in LANGUAGE_LEVELS)]
+        for number in (1, 2):
+            self.fields[f"language_{number}"].choices = spoken
+            self.fields[f"level_{number}"].choices = levels
+        self.fields["service_kind"].choices = [("", "None"), *ServiceRecord.Kind.choices]
+
+    def sections(self):
+        for title, names in self.SECTIONS:
+            yield title, [self[name] for name in names]
+
+    def row(self, *, nationality: str, language: str) -> dict:
+        """The answers as the assisted-intake service reads them (spreadsheet columns)."""
+        data = dict(self.cleaned_data)
+        languages = [
+            f"{data.pop(f'language_{n}')}:{data.pop(f'level_{n}') or 'good'}"
+            for n in (1, 2)
+            if data.get(f"language_{n}")
+        ]
+        for n in (1, 2):
+            data.pop(f"language_{n}", None)
+            data.pop(f"level_{n}", None)
+        data = {k: v for k, v in data.items() if v not in (None, "")}
+        data["advisory_read_out"] = "yes" if self.cleaned_data["advisory_read_out"] else "no"
+        return {
+            **data,
+            "languages": ", ".join(languages),
+            "nationality": nationality,
+            "language": language,
+        }

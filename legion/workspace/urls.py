@@ -1,6 +1,6 @@
 from django.urls import path
 
-from legion.workspace.views import calendar, case, decisions, documents, home, queue
+from legion.workspace.views import calendar, case, decisions, documents, home, intake, queue
 
 app_name = "workspace"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("m/<slug:mission>/queue/", queue.queue, name="queue"),
     path("m/<slug:mission>/queue/bulk/", queue.queue_bulk, name="queue_bulk"),
     path("m/<slug:mission>/calendar/", calendar.calendar, name="calendar"),
+    path("m/<slug:mission>/take/", intake.application_take_view, name="application_take"),
     path(
         "m/<slug:mission>/slots/<int:slot_id>/cancel/",
         calendar.calendar_slot_cancel,

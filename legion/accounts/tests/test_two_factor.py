@@ -161,6 +161,26 @@ def test_wrong_passwords_lock_the_account_with_a_clear_message(anonymous_client,
     assert AuditEntry.objects.filter(action="auth.login_failed").count() >= 5
 
 
+@override_settings(AXES_FAILURE_LIMIT=5)
+def test_wrong_passwords_lock_the_attacked_account_not_colleagues_at_the_same_address(
+    officer, attache
+):
+    """Two colleagues behind one embassy address: the attacked account is locked, the
+    colleague still signs in (and is then locked only by failures of their own)."""
+    from django.test import Client
+
+    office = {"REMOTE_ADDR": "203.0.113.7"}
+    attacker, colleague = Client(**office), Client(**office)
+    for _ in range(5):
+        response = attacker.post("/staff/login/", {"username": "officer", "password": "guess"})
+    assert response.status_code == 429
+    right = attacker.post("/staff/login/", {"username": "officer", "password": PASSWORD})
+    assert right.status_code == 429
+    signed_in = colleague.post("/staff/login/", {"username": "attache", "password": PASSWORD})
+    assert signed_in.status_code == 302
+    assert "_auth_user_id" in colleague.session
+
+
 def test_session_expires_after_inactivity(client, officer, settings):
     client.force_login(officer)
     assert client.get(PAGE).content == b"staff page"

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def client_for(user) -> Client:
-    _, raw = api_token_create(username=user.username, name="test")
+    _, raw = api_token_create(username=user.username, name="test", scope="read_write")
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
@@ -257,3 +257,36 @@ def test_openapi_schema_is_published(db):
     paths = response.json()["paths"]
     assert "/api/v1/cases/{reference}/transitions" in paths
     assert "409" in paths["/api/v1/cases/{reference}/transitions"]["post"]["responses"]
+
+
+# ---------------------------------------------------------------- malformed bodies
+
+
+@pytest.mark.parametrize("body", ["not json", '{"action": "start_review"', b"\xff\xfe\x00"])
+def test_a_body_that_is_not_json_gets_400_malformed_body(api, submitted, body):
+    response = api.post(
+        f"/api/v1/cases/{submitted.reference}/transitions", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    payload = response.json()
+    assert set(payload) == {"detail", "code"}
+    assert payload["code"] == "malformed_body"
+    assert payload["detail"].startswith("The request body is not valid JSON")
+    submitted.refresh_from_db()
+    assert submitted.state == S.SUBMITTED
+
+
+def test_openapi_lists_the_malformed_body_and_too_large_answers_of_every_write(api):
+    schema = api.get("/api/v1/openapi.json").json()
+    writes = [
+        (path, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if method in ("post", "put", "patch", "delete")
+    ]
+    assert writes
+    for path, operation in writes:
+        assert {"400", "403", "413"} <= set(operation["responses"]), path
+        error = operation["responses"]["400"]["content"]["application/json"]["schema"]
+        assert error["$ref"].endswith("/Error")
+    assert "malformed_body" in schema["info"]["description"]

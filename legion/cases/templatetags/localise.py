@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from legion import cldr
 from legion.cases import localisation
 
 register = template.Library()
@@ -32,3 +33,16 @@ def weekday_date(value: Any) -> str:
 @register.filter
 def number(value: Any) -> str:
     return localisation.format_number(value)
+
+
+@register.filter
+def country_name(code: Any) -> str:
+    """The name of a country (a code or a django-countries Country) in the active
+    language, from CLDR."""
+    return cldr.country_name(getattr(code, "code", code) or "")
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """The name of a language code in the active language, from CLDR."""
+    return cldr.language_name(code or "")

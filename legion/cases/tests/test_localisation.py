@@ -43,7 +43,7 @@ def test_a_missing_name_part_leaves_no_stray_space():
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", "Friday, Nov. 29, 2030"),
+        ("en", "Friday, 29 November 2030"),
         ("fr", "vendredi 29 novembre 2030"),
         ("de", "Freitag, 29. November 2030"),
         ("es", "viernes, 29 de noviembre de 2030"),

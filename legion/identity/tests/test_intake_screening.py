@@ -2,24 +2,28 @@
 
 import datetime as dt
 import io
+import threading
+import time
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 
 from legion.advisories.services import case_acknowledge_advisories
 from legion.cases.models import Case, CaseEvent
 from legion.cases.services import CaseError, TransitionRefused, case_submit, case_transition
 from legion.cases.states import CaseState as S
+from legion.identity import screening
+from legion.identity.decisions import ReviewDecisionError, duplicate_confirm, duplicate_dismiss
+from legion.identity.dedupe import applicants_dedupe
+from legion.identity.indexing import applicants_index_missing
 from legion.identity.models import DuplicateCandidate, IdentityKey, ReviewStatus
-from legion.identity.services import (
-    ReviewDecisionError,
-    applicants_dedupe,
-    case_screen,
-    duplicate_confirm,
-    duplicate_dismiss,
-)
+from legion.identity.people import applicant_people
+from legion.identity.screening import case_screen
+from legion.identity.watchlists import watchlist_import
 from legion.missions.actors import Actor
 from legion.testing import factories as f
+from legion.testing.factories import set_state
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +38,18 @@ def berlin(db):
     return f.MissionFactory(code="ber", name="Embassy in Berlin", city="Berlin", country="DE")
 
 
-def submit(mission, **applicant):
-    """A draft at this mission, ready to submit, then submitted through case_submit."""
+def ready_draft(mission, **applicant):
+    """A draft at this mission, ready to submit."""
     case = f.CaseFactory(mission=mission, **{f"applicant__{k}": v for k, v in applicant.items()})
     f.DocumentFactory(case=case, kind="passport")
     f.AdvisoryFactory(nationality=str(case.applicant.nationality))
     case_acknowledge_advisories(case=case)
+    return case
+
+
+def submit(mission, **applicant):
+    """A draft at this mission, ready to submit, then submitted through case_submit."""
+    case = ready_draft(mission, **applicant)
     return case_submit(reference=case.reference, actor=Actor.applicant(case.pk))
 
 
@@ -237,9 +247,6 @@ def test_submission_indexes_keys_without_the_passport_number(warsaw, risk_notice
 
 
 def test_cases_loaded_in_bulk_are_indexed_and_then_found_at_intake(warsaw, berlin, risk_notice):
-    from legion.identity.services import applicants_index_missing
-    from legion.testing.factories import set_state
-
     loaded = set_state(
         f.CaseFactory(mission=warsaw, **{f"applicant__{k}": v for k, v in SERHIY.items()}),
         S.IN_REVIEW,
@@ -263,7 +270,6 @@ def test_intake_review_items_score_each_pair_as_batch_match_people_does(
     import csv
 
     from legion.identity.batch import PersonRow, link_people
-    from legion.identity.services import applicant_people
 
     bondarenko = {"date_of_birth": dt.date(1984, 2, 17), "nationality": "LT", "sex": "M"}
     beridze = {"date_of_birth": dt.date(1987, 6, 2), "nationality": "GE", "passport_number": ""}
@@ -327,7 +333,6 @@ def test_reindex_after_a_new_blind_index_key_rekeys_applicants_and_watch_lists(
     warsaw, risk_notice, settings
 ):
     from legion.identity.models import WatchlistEntry
-    from legion.identity.services import watchlist_import
 
     watchlist_import(
         source="test list",
@@ -352,3 +357,68 @@ def test_reindex_after_a_new_blind_index_key_rekeys_applicants_and_watch_lists(
     again = submit(f.MissionFactory(code="ber"), **{**SERHIY, "given_name": "Sergei"})
     assert DuplicateCandidate.objects.get().other_case == case
     assert again.state == S.SUBMITTED
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="real concurrent PostgreSQL connections"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_screenings_of_one_person_at_the_same_moment_find_each_other(warsaw, berlin):
+    # Screening on its own, each in its own transaction as in case_submit: today the
+    # audit chain's lock happens to serialise whole submissions, and identity must not
+    # depend on that.
+    cases = [
+        set_state(
+            f.CaseFactory(mission=warsaw, **{f"applicant__{k}": v for k, v in person.items()}),
+            S.SUBMITTED,
+        )
+        for person in (SERHIY, {**SERHIY, "given_name": "Sergei", "place_of_birth": "Kiev"})
+    ]
+    # Each screening, once it has looked for candidates, waits before committing until
+    # the other has looked too or is waiting for a lock: without the key locks both
+    # look before either commits, and neither finds the other.
+    looked = []
+    look = screening._screening_rows
+
+    def another_waits_for_a_lock() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            return cursor.fetchone()[0] > 0
+
+    def look_then_wait(case, ours):
+        rows = look(case, ours)
+        looked.append(case.pk)
+        deadline = time.monotonic() + 30
+        while len(looked) < 2 and not another_waits_for_a_lock():
+            assert time.monotonic() < deadline, "the other screening neither looked nor waited"
+            time.sleep(0.05)
+        return rows
+
+    start = threading.Barrier(2)
+    errors = []
+
+    def screen(case):
+        try:
+            start.wait()
+            with transaction.atomic():
+                case_screen(case=Case.objects.select_for_update().get(pk=case.pk))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    screening._screening_rows = look_then_wait
+    try:
+        threads = [threading.Thread(target=screen, args=(case,)) for case in cases]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        screening._screening_rows = look
+    assert errors == []
+    item = DuplicateCandidate.objects.get()
+    assert {item.case_id, item.other_case_id} == {c.pk for c in cases}

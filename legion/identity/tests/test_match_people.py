@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from devtools.synthetic import people, split_for_linking, write_csv
+from devtools.training import record_person
 from legion.identity.batch import (
     PersonRow,
     link_people,
@@ -21,8 +23,6 @@ from legion.identity.model import (
     passport_deletions,
     person,
 )
-from legion.identity.synthetic import people, split_for_linking, write_csv
-from legion.identity.training import record_person
 
 HEADER = "id,given_name,surname,date_of_birth,sex,nationality,passport_number,place_of_birth\n"
 

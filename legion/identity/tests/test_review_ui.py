@@ -11,7 +11,7 @@ from legion.cases.models import Case, CaseEvent
 from legion.cases.services import case_submit
 from legion.cases.states import CaseState as S
 from legion.identity.models import DuplicateCandidate, ReviewStatus, WatchlistHit
-from legion.identity.services import watchlist_import
+from legion.identity.watchlists import watchlist_import
 from legion.missions.actors import Actor
 from legion.testing import factories as f
 

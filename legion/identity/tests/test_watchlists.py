@@ -12,13 +12,9 @@ from legion.advisories.services import case_acknowledge_advisories
 from legion.cases.models import Case, CaseEvent
 from legion.cases.services import case_submit, case_transition
 from legion.cases.states import CaseState as S
+from legion.identity.decisions import watchlist_hit_confirm, watchlist_hit_dismiss
 from legion.identity.models import ReviewStatus, WatchlistEntry, WatchlistHit
-from legion.identity.services import (
-    WatchlistFileError,
-    watchlist_hit_confirm,
-    watchlist_hit_dismiss,
-    watchlist_import,
-)
+from legion.identity.watchlists import WatchlistFileError, watchlist_import
 from legion.missions.actors import Actor
 from legion.testing import factories as f
 

@@ -23,6 +23,8 @@ GROUPED = (DatePartsWidget, forms.RadioSelect)
 def field_anchor(bound: forms.BoundField) -> str:
     """The id of the element an error summary link should move focus to."""
     widget = bound.field.widget
+    if isinstance(widget, DatePartsWidget):
+        return f"{bound.auto_id}_{widget.first_index()}"
     return f"{bound.auto_id}_0" if isinstance(widget, GROUPED) else bound.auto_id
 
 

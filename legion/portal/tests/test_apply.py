@@ -6,7 +6,8 @@ from django.core import mail
 from legion.advisories.models import Acknowledgement
 from legion.cases.models import Applicant, Case, CaseEvent, Document
 from legion.cases.states import CaseState
-from legion.portal.models import ApplicationStart
+from legion.idempotency.models import IdempotencyKey
+from legion.portal.services import KEY_OWNER
 from legion.portal.tests.conftest import sign_in
 from legion.portal.tests.flows import answer_everything, post_ok, start_application
 from legion.testing import factories as f
@@ -56,7 +57,7 @@ def test_double_click_on_start_opens_one_draft(client, ready):
     client.cookies.clear()
     client.post("/apply/where/", {"mission": "lon", "start_key": key})
     assert Case.objects.count() == 1 and Applicant.objects.count() == 1
-    assert ApplicationStart.objects.count() == 1
+    assert IdempotencyKey.objects.filter(owner=KEY_OWNER).count() == 1
 
 
 def test_going_back_to_the_first_page_changes_the_mission_of_the_same_draft(client, ready, ottawa):
@@ -190,7 +191,7 @@ def test_an_old_start_form_opens_a_new_draft_not_someone_elses(client, ready):
     from django.utils import timezone
 
     key = start_application(client)
-    ApplicationStart.objects.update(created_at=timezone.now() - dt.timedelta(hours=1))
+    IdempotencyKey.objects.update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     post_ok(Client(), "/apply/where/", {"mission": "lon", "start_key": key})
     assert Case.objects.count() == 2
-    assert ApplicationStart.objects.count() == 2
+    assert IdempotencyKey.objects.filter(owner=KEY_OWNER).count() == 1  # the expired one is gone

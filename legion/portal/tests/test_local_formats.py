@@ -48,7 +48,7 @@ def page(client, url, language):
 @pytest.mark.parametrize(
     ("language", "born", "name"),
     [
-        ("en", "March 27, 1988", "Tyler Kowalchuk"),
+        ("en", "27 March 1988", "Tyler Kowalchuk"),
         ("fr", "27 mars 1988", "Tyler Kowalchuk"),
         ("de", "27. März 1988", "Tyler Kowalchuk"),
         ("ja", "1988年3月27日", "Kowalchuk Tyler"),

@@ -145,7 +145,7 @@ def apply_question(request: HttpRequest, slug: str, *, case: Case, actor: Actor)
     if question is None or question.form_class is None:
         raise Http404
     if request.method == "POST":
-        form = question.form_class(request.POST)
+        form = question.form_class.for_case(case, request.POST)
         if form.is_valid():
             try:
                 draft_update(reference=case.reference, actor=actor, changes=form.cleaned_data)
@@ -160,7 +160,7 @@ def apply_question(request: HttpRequest, slug: str, *, case: Case, actor: Actor)
             except IntakeInvalid as exc:
                 form.apply_service_errors(exc)
     else:
-        form = question.form_class(initial=_initial(case, question.form_class))
+        form = question.form_class.for_case(case, initial=_initial(case, question.form_class))
     return page(
         request,
         "portal/apply/question.html",

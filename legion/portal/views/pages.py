@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from legion import cldr
 from legion.advisories.models import Advisory
 from legion.advisories.services import advisory_for_nationality, risk_notice
 from legion.cases.eligibility import DEFAULT_PARAMETERS, active_rules
@@ -42,24 +43,24 @@ def advice_index(request: HttpRequest) -> HttpResponse:
             return page(
                 request,
                 "portal/pages/advice_index.html",
-                {"countries": list(countries), "recorded": _recorded(), "error": True},
+                {"countries": cldr.country_choices(), "recorded": _recorded(), "error": True},
                 status=400,
             )
         return redirect("portal:advice_country", country=chosen.lower())
     return page(
         request,
         "portal/pages/advice_index.html",
-        {"countries": list(countries), "recorded": _recorded()},
+        {"countries": cldr.country_choices(), "recorded": _recorded()},
     )
 
 
 def _recorded() -> list[tuple[str, str, str]]:
     """Countries whose government's position is recorded: (code, name, stance label)."""
     rows = [
-        (a.nationality.code, str(a.nationality.name), a.get_stance_display())
+        (a.nationality.code, cldr.country_name(a.nationality.code), a.get_stance_display())
         for a in Advisory.objects.exclude(nationality="")
     ]
-    return sorted(rows, key=lambda r: r[1])
+    return sorted(rows, key=lambda r: cldr.sort_key(r[1]))
 
 
 @public_page
@@ -72,7 +73,7 @@ def advice_country(request: HttpRequest, country: str) -> HttpResponse:
         request,
         "portal/pages/advice_country.html",
         {
-            "country_name": countries.name(code),
+            "country_name": cldr.country_name(code),
             "advisory": advisory_for_nationality(nationality=code, language=language),
             "notice": risk_notice(language=language),
             "back_url": reverse("portal:advice_index"),

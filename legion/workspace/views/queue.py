@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_countries import countries
 
+from legion.assisted.services import may_take_applications
 from legion.audit.services import audit_record
 from legion.cases.counts import EstimatingPaginator
 from legion.cases.documents import cases_bulk_verify_documents
@@ -102,6 +103,7 @@ def queue(request: HttpRequest, mission: str) -> HttpResponse:
             )
         ],
         "is_officer": actor.has_role(Role.CONSULAR_OFFICER, mission_obj.pk),
+        "may_take_applications": may_take_applications(actor=actor, mission=mission_obj),
         "bulk_actions": BULK_ACTIONS,
         "officers": mission_officers(mission_obj.pk),
         "bulk_results": request.session.pop(f"bulk:{mission_obj.code}", None),

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from legion.crypto import field_keys, generate_key
 from legion.dataprotection.keys import blind_indexes_rebuild, keys_rotate
-from legion.identity.services import identity_keys_rebuild
+from legion.identity.indexing import identity_keys_rebuild
 
 
 class Command(BaseCommand):

@@ -12,11 +12,9 @@ so that later submissions are checked against them too.
 from django.core.management.base import BaseCommand, CommandError
 
 from legion.identity.batch import ENGINES
-from legion.identity.services import (
-    DUPLICATE_THRESHOLD,
-    applicants_dedupe,
-    applicants_index_missing,
-)
+from legion.identity.dedupe import applicants_dedupe
+from legion.identity.indexing import applicants_index_missing
+from legion.identity.people import DUPLICATE_THRESHOLD
 
 
 class Command(BaseCommand):

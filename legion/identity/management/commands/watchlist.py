@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Q
 
 from legion.identity.models import WatchlistEntry
-from legion.identity.services import WatchlistFileError, watchlist_import
+from legion.identity.watchlists import WatchlistFileError, watchlist_import
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Estimating the model's m and u probabilities and calibrating its prior.
 
-    .venv/bin/python -m legion.identity.training [--people 20000] [--seed 1]
+    .venv/bin/python -m devtools.training [--people 20000] [--seed 1]
 
 m (how often a true pair reaches each level) is counted over the labelled pairs of a
 synthetic training set; u (how often two different people do) over random pairs of
@@ -19,6 +19,7 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+from devtools.synthetic import LabelledSet, Record, people
 from legion.identity.model import (
     COMPARISONS,
     MODEL_PATH,
@@ -28,7 +29,6 @@ from legion.identity.model import (
     level_keys,
     person,
 )
-from legion.identity.synthetic import LabelledSet, Record, people
 
 PSEUDO_COUNT = 0.5
 

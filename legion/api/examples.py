@@ -1,0 +1,115 @@
+"""Examples shown in the interactive documentation (/api/v1/docs), one per shape.
+
+They are attached to the OpenAPI document's component schemas by name, so that every
+operation's request and answer has one. All people and references are invented.
+"""
+
+SUMMARY = {
+    "reference": "LGN-7Q4M-X2KD",
+    "state": "in_review",
+    "state_label": "In review",
+    "mission": "lon",
+    "nationality": "GB",
+    "applicant_name": "James Turner",
+    "assigned_to": "lon.officer",
+    "submitted_at": "2022-03-02T09:14:05Z",
+    "updated_at": "2022-03-02T11:40:12Z",
+}
+ACTION = {
+    "name": "schedule_interview",
+    "label": "Schedule interview",
+    "reason_required": False,
+    "danger": False,
+    "unmet": ["Not all required documents have been verified."],
+}
+TALLY = {"key": "GB", "label": "United Kingdom", "count": 412, "shown": "412"}
+
+EXAMPLES: dict[str, dict] = {
+    "Error": {
+        "detail": "This case is “Submitted”; “refer” is not possible from there.",
+        "code": "wrong_state",
+    },
+    "ValidationErrorOut": {
+        "detail": "The request is not valid.",
+        "code": "invalid",
+        "errors": [{"field": "action", "message": "String should have at least 1 character"}],
+    },
+    "TransitionIn": {"action": "refer", "reason": "No military or medical experience."},
+    "AssignmentIn": {"assignee": "lon.officer"},
+    "BulkTransitionIn": {
+        "action": "start_review",
+        "reason": "",
+        "references": ["LGN-7Q4M-X2KD", "LGN-2HFD-91QA"],
+    },
+    "BulkTransitionOut": {
+        "results": [
+            {"reference": "LGN-7Q4M-X2KD", "ok": True, "detail": "ok"},
+            {"reference": "LGN-2HFD-91QA", "ok": False, "detail": "No such case."},
+        ]
+    },
+    "CaseSummary": SUMMARY,
+    "CasePage": {"count": 1, "page": 1, "page_size": 50, "results": [SUMMARY]},
+    "CaseDetail": {
+        **SUMMARY,
+        "held_from_state": "",
+        "language": "en",
+        "applicant": {
+            "given_name": "James",
+            "surname": "Turner",
+            "native_name": "",
+            "date_of_birth": "1988-03-27",
+            "nationality": "GB",
+            "second_nationality": "",
+            "languages": [{"code": "en", "level": "native"}],
+        },
+        "documents": [
+            {
+                "id": 31,
+                "kind": "passport",
+                "status": "verified",
+                "uploaded_at": "2022-03-02T09:10:44Z",
+            }
+        ],
+        "events": [
+            {
+                "at": "2022-03-02T11:40:12Z",
+                "kind": "transition",
+                "action": "start_review",
+                "from_state": "submitted",
+                "to_state": "in_review",
+                "actor": "lon.officer",
+                "reason": "",
+            }
+        ],
+        "actions": [ACTION],
+    },
+    "ActionOut": ACTION,
+    "MissionOut": {
+        "code": "lon",
+        "name": "Embassy of Ukraine in London",
+        "kind": "embassy",
+        "country": "GB",
+        "city": "London",
+        "timezone": "Europe/London",
+        "interview_languages": ["en", "uk"],
+    },
+    "SlotOut": {
+        "id": 12,
+        "starts_at": "2022-03-08T09:45:00Z",
+        "ends_at": "2022-03-08T10:30:00Z",
+        "location": "60 Holland Park, London, room 2",
+        "capacity": 2,
+        "booked": 1,
+        "languages": ["en"],
+        "is_cancelled": False,
+    },
+    "TallyOut": TALLY,
+    "StatisticsOut": {
+        "total": 1840,
+        "by_state": [{"key": "in_review", "label": "In review", "count": 530, "shown": "530"}],
+        "by_mission": [
+            {"key": "lon", "label": "Embassy of Ukraine in London", "count": 412, "shown": "412"}
+        ],
+        "by_nationality": [TALLY, {"key": "IS", "label": "Iceland", "count": None, "shown": "<5"}],
+    },
+}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AssistedConfig(AppConfig):
+    name = "legion.assisted"
+    verbose_name = "Applications taken by staff"
