@@ -26,7 +26,7 @@ from legion.interviews.services import interview_book, interview_cancel
 from legion.missions.actors import Actor
 from legion.portal import forms
 from legion.portal.session import applicant_required, applicant_sign_in, applicant_sign_out
-from legion.portal.status import status_text
+from legion.portal.status import OUTCOME_STATES, next_steps
 from legion.portal.views.common import page
 
 
@@ -126,24 +126,29 @@ def status(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
     interview = current_interview(case=case)
     shown_state = case.held_from_state if case.state == CaseState.ON_HOLD else case.state
     eligibility = None
-    if case.state in (CaseState.REJECTED, CaseState.REFERRED):
+    if case.state in OUTCOME_STATES:
         eligibility = evaluate_case(case, language=get_language())
+    steps = next_steps(case.state, eligibility)
     return page(
         request,
         "portal/account/status.html",
         {
             "case": case,
-            "text": status_text(case.state),
+            "text": steps.text,
+            "steps": steps,
             "shown_state": shown_state,
             "interview": interview if case.state == CaseState.INTERVIEW_SCHEDULED else None,
             "can_book": _can_book(case, actor),
             "can_withdraw": case.state in (*OPEN_STATES, CaseState.ON_HOLD),
-            "can_upload": case.state in (CaseState.SUBMITTED, CaseState.IN_REVIEW),
-            "rejected_documents": case.documents.filter(status=Document.Status.REJECTED),
+            "can_upload": steps.ask_for_documents,
+            "rejected_documents": (
+                case.documents.filter(status=Document.Status.REJECTED)
+                if steps.ask_for_documents
+                else []
+            ),
             "interview_language": language_name(interview.language) if interview else "",
             "has_instructions": _issued_instructions(case) is not None,
             "is_closed": case.state in FINAL_STATES,
-            "eligibility": eligibility,
             "typical_wait": typical_wait(case),
         },
     )

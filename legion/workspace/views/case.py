@@ -28,6 +28,7 @@ from legion.interviews.selectors import current_interview, open_slots
 from legion.interviews.services import interview_book, interview_cancel
 from legion.missions.actors import Actor
 from legion.missions.models import Mission
+from legion.outbox.selectors import outbox_messages_of_case
 from legion.workspace.access import CaseAccess, staff_view, workspace_case, workspace_cases
 from legion.workspace.forms import BookingForm, TransferForm
 from legion.workspace.views.common import render_at
@@ -104,6 +105,7 @@ def case_page_context(actor: Actor, case: Case) -> dict:
         "visa": VisaDecision.objects.filter(case=case).first() if access.sees_travel else None,
         "instructions": instructions if access.sees_travel else None,
         "acknowledgements": Acknowledgement.objects.filter(case=case),
+        "outbox": list(outbox_messages_of_case(case_id=case.pk)),
     }
     if context["instructions"] is not None:
         # Staff read them in English; the PDF link gives the applicant's language.
