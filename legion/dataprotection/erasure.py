@@ -104,6 +104,7 @@ ERASURE_PLAN: dict[str, Scrub | Delete | Keep] = {
     "outbox.OutboxAttempt": Delete(("message__case",)),
     "outbox.OutboxMessage": Delete(("case",)),
     "conversation.CaseNote": Delete(("case",)),
+    "conversation.CaseMessage": Delete(("case",)),
 }
 
 
