@@ -53,3 +53,25 @@ class CaseMessage(models.Model):
 
     def __str__(self) -> str:
         return f"message from the {self.sender} on case {self.case_id}"
+
+
+class InformationRequest(models.Model):
+    """The mission asks the applicant for a named document or an answer, by a date."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="information_requests")
+    question = EncryptedTextField()
+    # Blank: an answer is wanted; otherwise the kind of document (cases.Document.Kind).
+    document_kind = models.CharField(max_length=20, blank=True)
+    due_on = models.DateField()
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    asked_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["answered_at", "due_on"], name="rfi_open_due")]
+
+    def __str__(self) -> str:
+        return f"request for information on case {self.case_id}"

@@ -2,6 +2,8 @@
 case's mission. Messages: between the applicant and the mission's staff. Each write
 and each read is audited (both are personal data, sealed at rest)."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
@@ -15,8 +17,9 @@ from legion.cases.notifications import applicant_email_queue
 from legion.cases.selectors import case_for_actor
 from legion.cases.services import CaseError
 from legion.cases.states import CaseState
-from legion.conversation.models import CaseMessage, CaseNote
+from legion.conversation.models import CaseMessage, CaseNote, InformationRequest
 from legion.missions.actors import Actor
+from legion.missions.models import Role
 
 # The portal page that lists the messages (the portal sits above this app).
 MESSAGES_PATH = "/my-application/messages/"
@@ -123,7 +126,13 @@ def case_message_send(
             body=body,
             document=document,
         )
-        if not from_applicant:
+        if from_applicant:
+            # A reply closes what was asked: an answer always, a document if one came.
+            open_requests = case.information_requests.filter(answered_at__isnull=True)
+            if document is None:
+                open_requests = open_requests.filter(document_kind="")
+            open_requests.update(answered_at=timezone.now())
+        else:
             # The mission answered: what the applicant wrote before is handled.
             case.messages.filter(
                 sender=CaseMessage.Sender.APPLICANT, handled_at__isnull=True
@@ -158,3 +167,77 @@ def case_messages_waiting(*, case: Case) -> int:
     return case.messages.filter(
         sender=CaseMessage.Sender.APPLICANT, handled_at__isnull=True
     ).count()
+
+
+REMINDER_TEMPLATE = "conversation/email/reminder"
+REMIND_DAYS_BEFORE = 2
+
+
+def information_request_ask(
+    *, reference: str, actor: Actor, question: str, due_on: dt.date, document_kind: str = ""
+) -> InformationRequest:
+    """A consular officer of the mission asks the applicant for a document or an answer
+    by `due_on`. It shows as a to-do on the status page and as a message (so the
+    applicant is e-mailed that there is one); the applicant's reply closes it."""
+    question = question.strip()
+    if not question:
+        raise CaseError(_("Please say what you need from the applicant."), code="invalid")
+    if document_kind and document_kind not in Document.Kind.values:
+        raise CaseError(_("Choose which document this is."), code="invalid")
+    if due_on <= timezone.localdate():
+        raise CaseError(_("The due date must be after today."), code="invalid")
+    with transaction.atomic():
+        case = _case(actor, reference)
+        if not actor.has_role(Role.CONSULAR_OFFICER, case.mission_id):
+            raise CaseError(
+                _("Only consular officers ask applicants for information."), code="forbidden"
+            )
+        request = InformationRequest.objects.create(
+            case=case,
+            question=question,
+            document_kind=document_kind,
+            due_on=due_on,
+            asked_by=actor.user,
+        )
+        case_message_send(reference=case.reference, actor=actor, body=question)
+        audit_record(
+            action="case.information_request", actor=actor, case=case, data={"request": request.pk}
+        )
+    return request
+
+
+def information_requests_open(*, case: Case) -> list[InformationRequest]:
+    """What the mission is still waiting for from the applicant, soonest due first."""
+    return list(case.information_requests.filter(answered_at__isnull=True).order_by("due_on"))
+
+
+def information_requests_remind(*, today: dt.date | None = None) -> int:
+    """E-mail a reminder for every open request due within REMIND_DAYS_BEFORE days that
+    has not had one; returns how many were queued. Run daily by the task worker."""
+    today = today or timezone.localdate()
+    due = InformationRequest.objects.select_related("case__applicant", "case__mission").filter(
+        answered_at__isnull=True,
+        reminded_at__isnull=True,
+        due_on__gte=today,
+        due_on__lte=today + dt.timedelta(days=REMIND_DAYS_BEFORE),
+        case__applicant__erased_at__isnull=True,
+    )
+    count = 0
+    for request in due:
+        with transaction.atomic():
+            claimed = InformationRequest.objects.filter(
+                pk=request.pk, reminded_at__isnull=True
+            ).update(reminded_at=timezone.now())
+            if not claimed:
+                continue  # another run took it
+            applicant_email_queue(
+                case=request.case,
+                template=REMINDER_TEMPLATE,
+                kind="reminder: information requested",
+                context={
+                    "due_on": request.due_on,
+                    "messages_url": settings.SITE_URL.rstrip("/") + MESSAGES_PATH,
+                },
+            )
+        count += 1
+    return count

@@ -105,6 +105,7 @@ ERASURE_PLAN: dict[str, Scrub | Delete | Keep] = {
     "outbox.OutboxMessage": Delete(("case",)),
     "conversation.CaseNote": Delete(("case",)),
     "conversation.CaseMessage": Delete(("case",)),
+    "conversation.InformationRequest": Delete(("case",)),
 }
 
 

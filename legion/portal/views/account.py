@@ -22,7 +22,11 @@ from legion.cases.languages import language_name
 from legion.cases.models import Case, Document, TravelInstructions
 from legion.cases.services import CaseError, case_available_actions, case_transition
 from legion.cases.states import FINAL_STATES, OPEN_STATES, VISA_GRANTED_STATES, CaseState
-from legion.conversation.services import case_message_send, case_messages_read
+from legion.conversation.services import (
+    case_message_send,
+    case_messages_read,
+    information_requests_open,
+)
 from legion.interviews.selectors import current_interview, open_slots
 from legion.interviews.services import interview_book, interview_cancel
 from legion.missions.actors import Actor
@@ -150,6 +154,7 @@ def status(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
             ),
             "interview_language": language_name(interview.language) if interview else "",
             "has_instructions": _issued_instructions(case) is not None,
+            "information_requests": information_requests_open(case=case),
             "is_closed": case.state in FINAL_STATES,
             "typical_wait": typical_wait(case),
         },

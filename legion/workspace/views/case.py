@@ -1,5 +1,6 @@
 """The case page and the actions taken from it: transitions, assignment, transfer, booking."""
 
+import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -28,6 +29,8 @@ from legion.conversation.services import (
     case_messages_read,
     case_note_add,
     case_notes_read,
+    information_request_ask,
+    information_requests_open,
 )
 from legion.interviews.models import Assessment, Interview
 from legion.interviews.selectors import current_interview, open_slots
@@ -114,6 +117,7 @@ def case_page_context(actor: Actor, case: Case) -> dict:
         "outbox": list(outbox_messages_of_case(case_id=case.pk)),
         "notes": case_notes_read(case=case, actor=actor),
         "conversation": case_messages_read(case=case, actor=actor),
+        "information_requests": information_requests_open(case=case),
     }
     if context["instructions"] is not None:
         # Staff read them in English; the PDF link gives the applicant's language.
@@ -176,6 +180,32 @@ def case_message_send_view(request: HttpRequest, reference: str) -> HttpResponse
         messages.error(request, exc.message)
     else:
         messages.success(request, "Message sent; the applicant is e-mailed that there is one.")
+    return redirect(reverse("workspace:case", args=[case.reference]) + "#conversation")
+
+
+@require_POST
+@staff_view
+def information_request_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Ask the applicant for a document or an answer by a date."""
+    actor: Actor = request.actor
+    case = workspace_case(actor, reference)
+    try:
+        due_on = dt.date.fromisoformat(request.POST.get("due_on", ""))
+    except ValueError:
+        messages.error(request, "Give the due date as a date.")
+    else:
+        try:
+            information_request_ask(
+                reference=case.reference,
+                actor=actor,
+                question=request.POST.get("question", ""),
+                due_on=due_on,
+                document_kind=request.POST.get("document_kind", ""),
+            )
+        except CaseError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Request sent; it shows as a to-do on the applicant's page.")
     return redirect(reverse("workspace:case", args=[case.reference]) + "#conversation")
 
 
