@@ -170,6 +170,19 @@ def language_choices(codes: Iterable[str], *, language: str | None = None) -> li
     )
 
 
+def format_list(
+    items: Iterable[str], *, conjunction: str = "and", language: str | None = None
+) -> str:
+    """Items joined as `language` (default: the active one) joins a list: "English and
+    Ukrainian", "англійська або українська", "英語、ウクライナ語". `conjunction` is "and"
+    or "or"."""
+    kind = icu.UListFormatterType.OR if conjunction == "or" else icu.UListFormatterType.AND
+    formatter = icu.ListFormatter.createInstance(
+        _icu_locale(_language(language)), kind, icu.UListFormatterWidth.WIDE
+    )
+    return formatter.format(list(items))
+
+
 def date_parts_order(language: str | None = None) -> tuple[str, ...]:
     """The order in which `language` (default: the active one) writes the parts of a
     numeric date, from CLDR's "yMd" pattern: ("year", "month", "day") in Japanese,

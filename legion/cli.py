@@ -1,6 +1,6 @@
 """The `legion` command: every Django management command with Legion's settings.
 
-legion migrate | legion demo | legion runserver | legion db_worker | ...
+legion migrate | legion demo | legion runserver | legion worker | ...
 """
 
 import os

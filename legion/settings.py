@@ -153,6 +153,8 @@ INSTALLED_APPS = [
     "legion.missions",
     "legion.advisories",
     "legion.cases",
+    "legion.outbox",
+    "legion.conversation",
     "legion.interviews",
     "legion.identity",
     "legion.portal",
@@ -324,27 +326,41 @@ LEGION_APPLICANT_IDLE_SECONDS = envint("LEGION_APPLICANT_IDLE_SECONDS", str(30 *
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# E-mail through Django 6.1 mailers: the console in dev, SMTP (EMAIL_URL-style options
-# via LEGION_SMTP_*) in production.
+# E-mail through Django 6.1 mailers: the console in dev unless LEGION_SMTP_HOST is set,
+# SMTP (LEGION_SMTP_*) in production. Every e-mail goes through the outbox.
+_smtp_host = envstr("LEGION_SMTP_HOST", "")
+_smtp = "django.core.mail.backends.smtp.EmailBackend"
 MAILERS = {
     "default": {
         "BACKEND": envstr(
             "LEGION_MAIL_BACKEND",
-            "django.core.mail.backends.smtp.EmailBackend"
-            if PRODUCTION
-            else "django.core.mail.backends.console.EmailBackend",
+            _smtp if _smtp_host or PRODUCTION else "django.core.mail.backends.console.EmailBackend",
         ),
     }
 }
-if PRODUCTION:
+if MAILERS["default"]["BACKEND"] == _smtp:
     MAILERS["default"]["OPTIONS"] = {
-        "host": envstr("LEGION_SMTP_HOST", "localhost"),
+        "host": _smtp_host or "localhost",
         "port": envint("LEGION_SMTP_PORT", "587"),
         "username": envstr("LEGION_SMTP_USER", ""),
         "password": envsecret("LEGION_SMTP_PASSWORD", optional=True),
         "use_tls": envbool("LEGION_SMTP_TLS", "true"),
+        "timeout": envint("LEGION_SMTP_TIMEOUT", "60"),
     }
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Legion <no-reply@legion.example>")
+# The outbox (legion/outbox): attempts before giving up, back-off base and cap, and how
+# long one attempt may hold a message (well above LEGION_SMTP_TIMEOUT: after it, a
+# message whose worker died mid-attempt is tried again).
+LEGION_OUTBOX_MAX_ATTEMPTS = envint("LEGION_OUTBOX_MAX_ATTEMPTS", "8")
+LEGION_OUTBOX_RETRY_SECONDS = envint("LEGION_OUTBOX_RETRY_SECONDS", "60")
+LEGION_OUTBOX_RETRY_MAX_SECONDS = envint("LEGION_OUTBOX_RETRY_MAX_SECONDS", str(6 * 3600))
+LEGION_OUTBOX_LEASE_SECONDS = envint("LEGION_OUTBOX_LEASE_SECONDS", "600")
+_smtp_timeout = MAILERS["default"].get("OPTIONS", {}).get("timeout", 0)
+if LEGION_OUTBOX_LEASE_SECONDS <= 2 * _smtp_timeout:  # noqa: SIM300 (reads as the rule)
+    raise ImproperlyConfigured(
+        "LEGION_OUTBOX_LEASE_SECONDS must be more than twice LEGION_SMTP_TIMEOUT, or a slow "
+        "attempt could be taken for a dead one and the e-mail sent twice"
+    )
 
 TASKS = {
     "default": {

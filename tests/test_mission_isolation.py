@@ -389,7 +389,7 @@ def test_api_gives_staff_of_another_mission_404_for_every_case_operation(world, 
         CaseEvent.objects.filter(case=world.case_a).count(),
     )
     for who, user in world.foreign_staff.items():
-        _, raw = api_token_create(username=user.username, name="isolation")
+        _, raw = api_token_create(username=user.username, name="isolation", scope="read_write")
         api = Client(headers={"Authorization": f"Bearer {raw}"})
         for path, operations in schema["paths"].items():
             for method in operations:
@@ -465,7 +465,7 @@ def test_hq_analyst_never_receives_a_personal_field(world, client):
         response = browser.get(url)
         assert_private(response, secret, f"analyst GET {url}")
         check_page(response, url)
-    _, raw = api_token_create(username=world.analyst.username, name="isolation")
+    _, raw = api_token_create(username=world.analyst.username, name="isolation", scope="read_write")
     api = Client(headers={"Authorization": f"Bearer {raw}"})
     schema = client.get("/api/v1/openapi.json").json()
     for path, operations in schema["paths"].items():

@@ -19,23 +19,30 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from legion.api.examples import EXAMPLES
-from legion.api.tokens import api_token_authenticate
+from legion.api.tokens import TokenRefused, api_token_authenticate
 from legion.api.versions import VersionMismatch
+from legion.audit.context import request_credential_note
 from legion.cases.services import CaseError
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer lgn_...`, created with `legion api-token create --user NAME`."""
+    """`Authorization: Bearer lgn_...`, created with `legion api-token create --user NAME`.
+    The token's scope and expiry are checked for every operation, and every audit entry
+    written while serving the request names the token."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        return api_token_authenticate(raw=token)
+        api_token = api_token_authenticate(raw=token, method=request.method or "GET")
+        request_credential_note(request, api_token.audit_label())
+        return api_token.user
 
 
 # Answers every operation can give, whatever it does (listed in the OpenAPI document).
 COMMON_RESPONSES = {
     400: "The request could not be read: the body is not JSON, or a header is malformed.",
-    401: "No valid API token (Authorization: Bearer ...).",
-    403: "The token or its user may not do this.",
+    401: "No valid API token (Authorization: Bearer ...): `unauthorized`, or "
+    "`token_expired` for a token past its expiry.",
+    403: "The token or its user may not do this: `read_only_token` for a write with a "
+    "read-only token.",
     413: "The request body is larger than the upload limit.",
     429: "Too many requests from this token or address; wait for Retry-After seconds.",
 }
@@ -134,6 +141,14 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
         request, 401, "A valid API token is required (Authorization: Bearer ...).", "unauthorized"
     )
     response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(TokenRefused)
+def token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
+    response = error(request, exc.status, exc.message, exc.code)
+    if exc.status == 401:
+        response["WWW-Authenticate"] = "Bearer"
     return response
 
 

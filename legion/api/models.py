@@ -2,6 +2,12 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "read-only"
+    READ_WRITE = "read_write", "read-write"
 
 
 class ApiToken(models.Model):
@@ -12,6 +18,11 @@ class ApiToken(models.Model):
     # The first characters of the token, so people can tell tokens apart.
     prefix = models.CharField(max_length=16, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
+    # Read-only tokens are refused every write (403 read_only_token), whatever their
+    # user's role would allow.
+    scope = models.CharField(max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
+    # Every token ends: after this moment it is refused (401 token_expired).
+    expires_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -21,3 +32,13 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user}, {self.name})"
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if self.expires_at <= timezone.now() else "live"
+
+    def audit_label(self) -> dict:
+        """What the audit log records of the token that acted (no secret)."""
+        return {"id": self.pk, "prefix": self.prefix, "name": self.name, "scope": self.scope}

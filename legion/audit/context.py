@@ -25,6 +25,20 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")[:45]
 
 
+CREDENTIAL_ATTRIBUTE = "_legion_audit_credential"
+
+
+def request_credential_note(request: HttpRequest, credential: dict) -> None:
+    """Name the credential other than a session (an API token: id, prefix, name, scope)
+    that authenticated this request: every audit entry written while serving it records
+    it under "api_token"."""
+    setattr(request, CREDENTIAL_ATTRIBUTE, credential)
+
+
+def request_credential(request: HttpRequest | None) -> dict | None:
+    return getattr(request, CREDENTIAL_ATTRIBUTE, None) if request is not None else None
+
+
 class AuditContextMiddleware:
     def __init__(self, get_response) -> None:
         self.get_response = get_response

@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from legion.audit.context import client_ip, current_request
+from legion.audit.context import client_ip, current_request, request_credential
 from legion.audit.models import AuditEntry
 from legion.missions.actors import Actor
 
@@ -96,13 +96,16 @@ def audit_record(
     """Append one entry to the audit chain (None while suspended by a restore).
 
     `actor` defaults to the user of the current request; `request` to the request
-    being served (for the client's address and browser). `data` must hold no
-    personal data of applicants: the log outlives erasure.
+    being served (for the client's address and browser, and the API token that
+    authenticated it, if any). `data` must hold no personal data of applicants: the log
+    outlives erasure.
     """
     if _suspended.get():
         return None
     request = request or current_request()
     actor_id, actor_label = _who(actor, request)
+    if credential := request_credential(request):
+        data = {**(data or {}), "api_token": credential}
     entry = AuditEntry(
         created_at=timezone.now(),
         action=action,

@@ -22,6 +22,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from legion.cases.models import REFERENCE_ALPHABET, AccessToken, Case
+from legion.cases.notifications import applicant_email_queue
 from legion.cases.selectors import cases_visible_to
 from legion.cases.services import CaseError
 from legion.missions.actors import Actor
@@ -183,39 +184,28 @@ ACCESS_EMAIL_PURPOSES = ("resume", "submitted", "return")
 
 
 def access_email_send(*, case: Case, purpose: str) -> AccessGrant:
-    """Issue a new link and code and e-mail them to the applicant, in the case's language.
+    """Issue a new link and code and put the e-mail carrying them in the outbox, in the
+    case's language, in one transaction (the caller's, if it has one).
 
-    Sent at once, not through the task queue: the queue would store the raw link."""
-    from legion.cases.notifications import applicant_email_send
-
+    The raw link is in the outbox row only sealed, and only until it is delivered."""
     if purpose not in ACCESS_EMAIL_PURPOSES:
         raise ValueError(f"Unknown access e-mail purpose {purpose!r}")
-    grant = access_grant_issue(case=case)
     site = settings.SITE_URL.rstrip("/")
-    applicant_email_send(
-        case=case,
-        template="cases/email/access",
-        context={
-            "grant": grant,
-            "purpose": purpose,
-            "hours": int(token_lifetime().total_seconds() // 3600),
-            "code_url": site + reverse("portal:access_code"),
-            "return_url": site + reverse("portal:access_request"),
-        },
-    )
+    with transaction.atomic():
+        grant = access_grant_issue(case=case)
+        applicant_email_queue(
+            case=case,
+            template="cases/email/access",
+            kind=f"access link ({purpose})",
+            context={
+                "grant": grant,
+                "purpose": purpose,
+                "hours": int(token_lifetime().total_seconds() // 3600),
+                "code_url": site + reverse("portal:access_code"),
+                "return_url": site + reverse("portal:access_request"),
+            },
+        )
     return grant
-
-
-def access_email_try(*, case: Case, purpose: str) -> bool:
-    """access_email_send() for callers that must not fail with the mail server: after a
-    submission has been committed, or on the page that must not reveal whether a case
-    exists. Returns whether the e-mail went out; failures are logged."""
-    try:
-        access_email_send(case=case, purpose=purpose)
-    except Exception:
-        logger.exception("Access e-mail (%s) for case %s could not be sent", purpose, case.pk)
-        return False
-    return True
 
 
 def _requests_key(reference: str) -> str:
@@ -249,4 +239,4 @@ def access_request(*, reference: str, email: str) -> None:
     cache.add(key, 0, 3600)
     if cache.incr(key) > MAX_REQUESTS_PER_HOUR:
         return
-    transaction.on_commit(lambda: access_email_try(case=case, purpose="return"))
+    access_email_send(case=case, purpose="return")

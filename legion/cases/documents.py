@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from legion.cases.models import Case, CaseEvent, Document
-from legion.cases.notifications import applicant_email_send, enqueue_on_commit
+from legion.cases.notifications import applicant_email_queue
 from legion.cases.pdf_inspection import PdfProblem, pdf_problem
 from legion.cases.services import CaseError, TransitionRefused, case_lock, record_event
 from legion.cases.states import CaseState
@@ -360,24 +360,20 @@ def document_reject(*, reference: str, document_id: int, actor: Actor, reason: s
         document.reviewed_at = timezone.now()
         document.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
         _record_review(document, actor, "reject_document", reason)
-        from legion.cases.tasks import send_document_rejected
-
-        enqueue_on_commit(send_document_rejected, document.pk)
+        document_rejection_email_queue(document=document)
     return document
 
 
-def document_rejection_email_send(*, document_id: int) -> int:
-    """Tell the applicant which document was refused and why, so they upload a new one."""
-    document = Document.objects.select_related("case__applicant", "case__mission").get(
-        pk=document_id
-    )
-    if document.status != Document.Status.REJECTED:
-        return 0  # verified again in the meantime: nothing to ask for
-    with translation.override(document.case.language):
+def document_rejection_email_queue(*, document: Document) -> None:
+    """Tell the applicant which document was refused and why, so they upload a new one
+    (through the outbox, in the caller's transaction)."""
+    case = document.case
+    with translation.override(case.language):
         kind = str(document.get_kind_display())
-    return applicant_email_send(
-        case=document.case,
+    applicant_email_queue(
+        case=case,
         template="cases/email/document_rejected",
+        kind="document rejected",
         context={"kind": kind, "reason": document.rejection_reason},
     )
 

@@ -9,11 +9,14 @@ import calendar
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from legion import cldr
+from legion.cases.languages import language_name
 from legion.cases.models import Case, Document, EligibilityRule, ServiceRecord
 from legion.cldr import country_name
 
@@ -40,6 +43,19 @@ class RuleResult:
     note: str = ""
     # Not eligible for the legion, but welcome through humanitarian channels.
     suggests_referral: bool = False
+    # Something the applicant can still do: answer a question, upload a document, read
+    # the advisory. Not a reason to refuse anyone.
+    needs_action: bool = False
+
+
+class Outcome(StrEnum):
+    """What the rules say about an application as it stands; the portal's next steps
+    follow it (no interview booking offered to someone the rules refer elsewhere)."""
+
+    ELIGIBLE = "eligible"
+    INCOMPLETE = "incomplete"  # nothing decisive failed; something is still to do
+    REFERRAL = "referral"  # not for the legion: other ways to help
+    NOT_ELIGIBLE = "not_eligible"
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,31 @@ class EligibilityReport:
     @property
     def suggests_referral(self) -> bool:
         return any(r.suggests_referral for r in self.failures)
+
+    @property
+    def decisive_failures(self) -> list[RuleResult]:
+        """The failures that decide against the application (not the things to do)."""
+        return [r for r in self.failures if not r.needs_action]
+
+    @property
+    def to_do(self) -> list[RuleResult]:
+        """What the applicant can still do to meet the rules."""
+        return [r for r in self.failures if r.needs_action]
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.suggests_referral:
+            return Outcome.REFERRAL
+        if self.decisive_failures:
+            return Outcome.NOT_ELIGIBLE
+        return Outcome.INCOMPLETE if self.failures else Outcome.ELIGIBLE
+
+    def reasons(self) -> list[RuleResult]:
+        """Why the application cannot go ahead, each reason once: for a referral, the
+        decisive failures other than the training one the referral itself explains."""
+        if self.outcome == Outcome.REFERRAL:
+            return [r for r in self.decisive_failures if not r.suggests_referral]
+        return self.decisive_failures
 
 
 def age_on(born: date, day: date) -> int:
@@ -81,7 +122,11 @@ def check_age(case: Case, params: dict) -> RuleResult:
     low, high = params.get("min_age", 18), params.get("max_age", 60)
     if born is None:
         return RuleResult(
-            Code.AGE, False, _("Your date of birth is missing."), note="Date of birth missing."
+            Code.AGE,
+            False,
+            _("Your date of birth is missing."),
+            note="Date of birth missing.",
+            needs_action=True,
         )
     age = age_on(born, _application_day(case))
     if age < low:
@@ -146,6 +191,7 @@ def check_passport_validity(case: Case, params: dict) -> RuleResult:
             False,
             _("Your passport expiry date is missing."),
             note="Passport expiry date missing.",
+            needs_action=True,
         )
     needed = add_months(_application_day(case), months)
     if expiry < needed:
@@ -182,6 +228,7 @@ def check_criminal_record(case: Case, params: dict) -> RuleResult:
             False,
             _("Please tell us whether you have a criminal record."),
             note="Has not said whether they have a criminal record.",
+            needs_action=True,
         )
     if params.get("certificate_required", True) and not any(
         d.kind == Document.Kind.CRIMINAL_RECORD and d.status != Document.Status.REJECTED
@@ -192,6 +239,7 @@ def check_criminal_record(case: Case, params: dict) -> RuleResult:
             False,
             _("Please upload a criminal record certificate from your country."),
             note="No criminal record certificate uploaded.",
+            needs_action=True,
         )
     return RuleResult(
         Code.CRIMINAL_RECORD,
@@ -223,9 +271,7 @@ def check_excluded_nationality(case: Case, params: dict) -> RuleResult:
 
 
 def check_working_language(case: Case, params: dict) -> RuleResult:
-    from legion.cases.languages import language_name
-
-    required = params.get("languages", ["en"])
+    required = params.get("languages", DEFAULT_PARAMETERS[Code.WORKING_LANGUAGE]["languages"])
     spoken = {entry.get("code") for entry in case.applicant.languages or []}
     if spoken & set(required):
         return RuleResult(
@@ -234,7 +280,9 @@ def check_working_language(case: Case, params: dict) -> RuleResult:
             _("You speak a working language."),
             note="Speaks a working language.",
         )
-    names = ", ".join(language_name(code, in_sentence=True) for code in required)
+    names = cldr.format_list(
+        [language_name(code, in_sentence=True) for code in required], conjunction="or"
+    )
     return RuleResult(
         Code.WORKING_LANGUAGE,
         False,
@@ -259,6 +307,7 @@ def check_advisory(case: Case, params: dict) -> RuleResult:
         False,
         _("Please read and acknowledge the legal advisory for your nationality."),
         note="Legal advisory for their nationality not yet acknowledged.",
+        needs_action=True,
     )
 
 
@@ -284,6 +333,15 @@ def active_rules() -> list[tuple[str, dict]]:
         params = {**DEFAULT_PARAMETERS[code], **(row.parameters if row else {})}
         rules.append((code, params))
     return rules
+
+
+def working_languages() -> list[str]:
+    """The languages the legion declares as working, as codes: the working-language
+    rule's parameter. The portal's sentence about them and the rule read this one
+    source, so the site never says more than the rule accepts."""
+    row = EligibilityRule.objects.filter(code=Code.WORKING_LANGUAGE).first()
+    params = {**DEFAULT_PARAMETERS[Code.WORKING_LANGUAGE], **(row.parameters if row else {})}
+    return list(params["languages"])
 
 
 def evaluate_case(case: Case, *, language: str | None = None) -> EligibilityReport:

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from legion.cases.models import Case, TravelInstructions, VisaDecision
-from legion.cases.notifications import applicant_email_send
+from legion.cases.notifications import applicant_email_queue
 from legion.cases.states import VISA_GRANTED_STATES
 
 logger = logging.getLogger(__name__)
@@ -126,25 +126,22 @@ def instructions_pdf_filename(instructions: TravelInstructions) -> str:
     return f"travel-instructions-{instructions.case.reference}.pdf"
 
 
-def instructions_email_send(*, instructions_id: int) -> int:
-    """E-mail the travel instructions to the applicant with the PDF attached.
-
-    Called by the task queued when the instructions are issued. Sends nothing if the
-    case no longer holds an issued visa (e.g. it was put on hold in the meantime)."""
-    instructions = TravelInstructions.objects.select_related(
-        "case__applicant", "case__mission"
-    ).get(pk=instructions_id)
+def instructions_email_queue(*, instructions: TravelInstructions) -> bool:
+    """Put the travel instructions e-mail, with the PDF attached, in the outbox (in the
+    caller's transaction, the one that issues them). Queues nothing, and returns False,
+    if the case holds no issued visa."""
     case = instructions.case
     if not assembly_point_visible(case):
         logger.warning("Travel instructions of %s not sent: no issued visa", case.reference)
-        return 0
+        return False
     context = instructions_context(instructions)
     # The assembly point travels only in the attachment, not in the message body that
     # phones show on locked screens.
     context["show_assembly_point"] = False
-    return applicant_email_send(
+    queued = applicant_email_queue(
         case=case,
         template=EMAIL_TEMPLATE,
+        kind="travel instructions",
         context=context,
         attachments=[
             (
@@ -154,3 +151,4 @@ def instructions_email_send(*, instructions_id: int) -> int:
             )
         ],
     )
+    return queued is not None

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from legion.cases.access import access_email_send
 from legion.cases.eligibility import active_rules, age_on
 from legion.cases.languages import SPOKEN_LANGUAGES, language_name
 from legion.cases.models import Applicant, Case, CaseEvent, Document, ServiceRecord, Sex
@@ -675,15 +676,13 @@ def draft_submit(*, reference: str, actor: Actor) -> Case:
     Sending twice (a double click, the back button) is refused with code "not_draft";
     the case is sent once.
     """
-    from legion.cases.access import access_email_try
-
     with transaction.atomic():
         case = _lock_draft(reference, actor)
         missing = draft_missing(case=case)
         if missing:
             raise IntakeInvalid(missing)
         case = case_submit(reference=reference, actor=actor)
-        # The application is sent even if the mail server is down: the applicant sees the
-        # reference on the next page and can ask for a new link later.
-        transaction.on_commit(lambda: access_email_try(case=case, purpose="submitted"))
+        # In the outbox with the submission: a crash after the commit loses no e-mail,
+        # and a mail server that is down delays it without failing the submission.
+        access_email_send(case=case, purpose="submitted")
     return case

@@ -117,6 +117,9 @@ class Case(CaseWorkflow, FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["mission", "state", "submitted_at"]),
             models.Index(fields=["assigned_to", "state"]),
+            # The queue's order (oldest or newest first, id breaking ties) within one
+            # mission, read forwards or backwards: a page costs its rows, at any depth.
+            models.Index(fields=["mission", "submitted_at", "id"], name="case_mission_submitted"),
         ]
 
     def __str__(self) -> str:

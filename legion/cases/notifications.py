@@ -1,13 +1,10 @@
 """E-mails to applicants, in the language of their case.
 
-How to send one (the shape every notification follows):
-
-1. a service changes data and, inside its transaction, calls
-   `enqueue_on_commit(some_task, object_id)`, so nothing is sent for a change that is
-   rolled back and the request does not wait for the mail server;
-2. the task (a `django.tasks` task in `<app>/tasks.py`) loads the object by id and
-   calls a service that builds the message with `applicant_email()` and sends it with
-   `applicant_email_send()`, through the MAILERS "default" mailer.
+How to send one (the shape every notification follows): a service changes data and,
+inside its transaction, calls `applicant_email_queue()`. That renders the message and
+writes it, sealed, to the outbox (legion/outbox) in the same transaction: nothing is
+sent for a change that is rolled back, nothing is lost for one that commits, and the
+request never waits for the mail server. The task worker delivers it with retries.
 
 Templates come in three files: `<name>_subject.txt`, `<name>.txt` and optionally
 `<name>.html`, rendered with the case's language active; mark their text with
@@ -15,26 +12,20 @@ Templates come in three files: `<name>_subject.txt`, `<name>.txt` and optionally
 """
 
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.tasks import Task
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from legion.cases.models import Case
+from legion.outbox.models import OutboxMessage
+from legion.outbox.services import outbox_email_add
 
-MAILER = "default"
 Attachment = tuple[str, bytes | str, str]  # file name, content, MIME type
-
-
-def enqueue_on_commit(task: Task, *args: Any) -> None:
-    """Queue `task(*args)` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(partial(task.enqueue, *args))
 
 
 def applicant_email(
@@ -45,7 +36,8 @@ def applicant_email(
     attachments: Iterable[Attachment] = (),
 ) -> EmailMultiAlternatives | None:
     """The message `template` for the applicant of `case`, rendered in the case's
-    language; None when the applicant left no e-mail address."""
+    language with times in the mission's time zone; None when the applicant left no
+    e-mail address."""
     if not case.applicant.email:
         return None
     values = {
@@ -55,7 +47,9 @@ def applicant_email(
         "site_url": settings.SITE_URL.rstrip("/"),
         **(context or {}),
     }
-    with translation.override(case.language):
+    # Times in the mission's zone: the date and time filters convert aware datetimes
+    # to the active zone, which outside this block is UTC (finding M1).
+    with translation.override(case.language), timezone.override(ZoneInfo(case.mission.timezone)):
         subject = " ".join(render_to_string(f"{template}_subject.txt", values).split())
         text = render_to_string(f"{template}.txt", values)
         try:
@@ -75,18 +69,20 @@ def applicant_email(
     return message
 
 
-def applicant_email_send(
+def applicant_email_queue(
     *,
     case: Case,
     template: str,
+    kind: str,
     context: dict[str, Any] | None = None,
     attachments: Iterable[Attachment] = (),
-) -> int:
-    """Render and send one e-mail to the applicant; returns how many were sent (0 when
-    there is no address)."""
+) -> OutboxMessage | None:
+    """Render one e-mail to the applicant and put it in the outbox, in the caller's
+    transaction; None when the applicant left no e-mail address. `kind` names it for
+    staff on the case page ("interview invitation")."""
     message = applicant_email(
         case=case, template=template, context=context, attachments=attachments
     )
     if message is None:
-        return 0
-    return message.send(using=MAILER)
+        return None
+    return outbox_email_add(email=message, kind=kind, case_id=case.pk)

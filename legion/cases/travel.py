@@ -5,10 +5,9 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from legion.cases.instructions import instructions_email_queue
 from legion.cases.models import Case, TravelInstructions, VisaDecision
-from legion.cases.notifications import enqueue_on_commit
 from legion.cases.services import TransitionRefused, case_apply, case_lock
-from legion.cases.tasks import send_travel_instructions
 from legion.missions.actors import Actor
 
 
@@ -92,5 +91,5 @@ def instructions_issue(
             language=case.language,
             issued_by=actor.user,
         )
-        enqueue_on_commit(send_travel_instructions, instructions.pk)
+        instructions_email_queue(instructions=instructions)
     return instructions

@@ -99,6 +99,12 @@ ERASURE_PLAN: dict[str, Scrub | Delete | Keep] = {
     "identity.IdentityKey": Delete(("applicant__case",)),
     "advisories.Acknowledgement": Keep(("case",), "the advisory text shown: no personal data"),
     "audit.BreakGlassGrant": Keep(("case",), "who opened the case and why: staff accountability"),
+    # E-mails not yet delivered hold the address and text (sealed): they go, with their
+    # attempts; there is nobody left to write to.
+    "outbox.OutboxAttempt": Delete(("message__case",)),
+    "outbox.OutboxMessage": Delete(("case",)),
+    "conversation.CaseNote": Delete(("case",)),
+    "conversation.CaseMessage": Delete(("case",)),
 }
 
 

@@ -66,6 +66,10 @@ STAFF_NAMES = [
 
 REVIEWED_ON = dt.date(2022, 3, 10)
 
+# Where the demo legion's rules differ from the engine's defaults: it works in English
+# and Ukrainian, and says so on the languages page (read from this same parameter).
+RULE_PARAMETERS: dict[str, dict] = {"working_language": {"languages": ["en", "uk"]}}
+
 
 @dataclass(frozen=True)
 class AdvisoryContent:

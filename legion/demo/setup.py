@@ -164,6 +164,7 @@ def advisories_create() -> list[Advisory]:
 def eligibility_rules_create() -> None:
     """One row per rule with the legion's published defaults, for administrators to edit."""
     for code, parameters in DEFAULT_PARAMETERS.items():
+        parameters = {**parameters, **content.RULE_PARAMETERS.get(code, {})}
         EligibilityRule.objects.get_or_create(code=code, defaults={"parameters": parameters})
 
 

@@ -2,8 +2,7 @@
 calendar file (METHOD:REQUEST, then METHOD:CANCEL with the same UID so calendar apps
 remove the entry), in the language of the case.
 
-`interview_book` and `interview_cancel` queue the tasks in `tasks.py` on commit; the
-tasks call the services below.
+`interview_book` and `interview_cancel` put them in the outbox in their transaction.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from legion.cases.languages import language_name
-from legion.cases.notifications import applicant_email_send
+from legion.cases.notifications import applicant_email_queue
 from legion.interviews.models import Interview
 
 INVITATION_TEMPLATE = "interviews/email/invitation"
@@ -101,37 +100,27 @@ def _context(interview: Interview) -> dict[str, Any]:
     }
 
 
-def _load(interview_id: int) -> Interview:
-    return Interview.objects.select_related("case__applicant", "case__mission", "slot").get(
-        pk=interview_id
-    )
-
-
-def interview_invitation_send(*, interview_id: int) -> int:
-    """E-mail the invitation with its .ics file; nothing if the booking is no longer live."""
-    interview = _load(interview_id)
-    if interview.status != Interview.Status.BOOKED:
-        return 0
+def interview_invitation_queue(*, interview: Interview) -> None:
+    """Put the invitation with its .ics file in the outbox (the booking's transaction)."""
     with translation.override(interview.case.language):
         context = _context(interview)
-    return applicant_email_send(
+    applicant_email_queue(
         case=interview.case,
         template=INVITATION_TEMPLATE,
+        kind="interview invitation",
         context=context,
         attachments=[(ICS_FILENAME, interview_ics(interview), "text/calendar")],
     )
 
 
-def interview_cancellation_send(*, interview_id: int) -> int:
-    """E-mail that the interview is cancelled, with an .ics that removes the entry."""
-    interview = _load(interview_id)
-    if interview.status != Interview.Status.CANCELLED:
-        return 0
+def interview_cancellation_queue(*, interview: Interview) -> None:
+    """Put the cancellation, with an .ics that removes the entry, in the outbox."""
     with translation.override(interview.case.language):
         context = _context(interview)
-    return applicant_email_send(
+    applicant_email_queue(
         case=interview.case,
         template=CANCELLATION_TEMPLATE,
+        kind="interview cancellation",
         context=context,
         attachments=[(ICS_FILENAME, interview_ics(interview, cancelled=True), "text/calendar")],
     )

@@ -7,12 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legion.cases.models import Case, CaseEvent
-from legion.cases.notifications import enqueue_on_commit
 from legion.cases.services import TransitionRefused, case_apply, case_lock, record_event
 from legion.cases.states import CaseState
+from legion.interviews.invitations import interview_cancellation_queue, interview_invitation_queue
 from legion.interviews.models import Assessment, Interview, InterviewSlot
 from legion.interviews.selectors import current_interview, open_slots
-from legion.interviews.tasks import send_interview_cancellation, send_interview_invitation
 from legion.missions.actors import Actor
 from legion.missions.models import Role
 
@@ -36,7 +35,7 @@ def interview_book(*, reference: str, slot_id: int, actor: Actor, language: str 
         interview = Interview.objects.create(
             case=case, slot=slot, language=language or case.language
         )
-        enqueue_on_commit(send_interview_invitation, interview.pk)
+        interview_invitation_queue(interview=interview)
     return interview
 
 
@@ -48,8 +47,10 @@ def interview_cancel(*, reference: str, actor: Actor, reason: str) -> Case:
         booked = case.interviews.filter(status=Interview.Status.BOOKED)
         cancelled = list(booked.values_list("pk", flat=True))
         booked.update(status=Interview.Status.CANCELLED, cancelled_at=timezone.now())
-        for interview_id in cancelled:
-            enqueue_on_commit(send_interview_cancellation, interview_id)
+        for interview in Interview.objects.filter(pk__in=cancelled).select_related(
+            "case__applicant", "case__mission", "slot"
+        ):
+            interview_cancellation_queue(interview=interview)
     return case
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from legion.cases.eligibility import EligibilityReport, Outcome
 from legion.cases.states import CaseState as S
 
 
@@ -19,6 +20,11 @@ class StatusText:
     next_step: str | Promise
     tone: str = "neutral"  # neutral, progress, done, closed
 
+
+ACTION_NEEDED = _(
+    "The embassy or consulate cannot go on with your application until you have done "
+    "what is listed under “What you still need to do”."
+)
 
 IN_REVIEW = StatusText(
     _("Being checked"),
@@ -122,3 +128,49 @@ STATUS_TEXTS = {
 
 def status_text(state: str) -> StatusText:
     return STATUS_TEXTS[S(state)]
+
+
+# Before the mission decides, for an application the rules would refer elsewhere: no
+# promise of an interview, and no request for documents that cannot change the outcome.
+REFERRAL_EXPECTED = _(
+    "The embassy or consulate will look at your answers and tell you what they decide. "
+    "From your answers, the legion cannot take you, so you will not be asked for "
+    "documents or an interview."
+)
+# States in which the eligibility outcome changes what the status page offers.
+OUTCOME_STATES = frozenset({S.SUBMITTED, S.IN_REVIEW, S.ON_HOLD, S.REJECTED, S.REFERRED})
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    """What the status page offers, from the case state and the eligibility outcome."""
+
+    text: StatusText
+    reasons: list  # "Why": the decisive failures, each once
+    to_do: list  # what the applicant can still do (only while the case is open)
+    ask_for_documents: bool
+    offer_referral: bool
+    referral_explained: bool  # the status text already says why (no time for training)
+
+
+def next_steps(state: str, report: EligibilityReport | None) -> NextSteps:
+    """The next steps of a case in `state` whose rules give `report` (None where the
+    outcome no longer matters, e.g. after the interview)."""
+    text = status_text(state)
+    outcome = report.outcome if report else Outcome.ELIGIBLE
+    closed = state in (S.REJECTED, S.REFERRED, S.WITHDRAWN)
+    if not closed and outcome == Outcome.REFERRAL:
+        text = StatusText(text.label, text.explanation, REFERRAL_EXPECTED, text.tone)
+    to_do = report.to_do if report and not closed and outcome != Outcome.REFERRAL else []
+    if to_do:
+        # What the rules already know is missing is a to-do, without anyone asking; the
+        # page must not also say there is nothing to do (finding M4).
+        text = StatusText(text.label, text.explanation, ACTION_NEEDED, text.tone)
+    return NextSteps(
+        text=text,
+        reasons=report.reasons() if report and state in (S.REJECTED, S.REFERRED) else [],
+        to_do=to_do,
+        ask_for_documents=state in (S.SUBMITTED, S.IN_REVIEW) and outcome != Outcome.REFERRAL,
+        offer_referral=closed or outcome == Outcome.REFERRAL,
+        referral_explained=state == S.REFERRED,
+    )

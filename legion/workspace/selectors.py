@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 
+from legion.cases.counts import counts_by_state, total
 from legion.cases.models import REFERENCE_ALPHABET, Case, Document
 from legion.cases.states import OPEN_STATES, CaseState
 from legion.crypto import identity_number_index
+from legion.identity.normalise import name_forms
 from legion.interviews.models import Assessment, Interview, InterviewSlot
 from legion.interviews.selectors import LIVE
 from legion.missions.actors import Actor
@@ -73,32 +75,85 @@ class QueueFilters:
         return {k: v for k, v in values.items() if v}
 
 
+NAME_FIELDS = ("given_name", "surname", "native_name")
+# Bounds of a reference or passport search: a prefix like "LGN-7" matches thousands.
+REFERENCE_MATCHES = 500
+# At a mission with more cases than this, the nationality filter offers the
+# nationalities of its latest cases (a DISTINCT over all of them would read them all).
+NATIONALITIES_FROM_LATEST = 5000
+
+
+def _spellings(word: str) -> list[str]:
+    """The word as typed and its romanisations: "Сміт" -> сміт, smit; "Müller" ->
+    müller, muller. A name typed in another script finds the Latin name of the passport,
+    and the native name finds the native one."""
+    spellings = [word.lower()]
+    for form in name_forms(word).forms:
+        if " " not in form and form not in spellings:
+            spellings.append(form)
+    return spellings
+
+
 def _name_matches(word: str) -> Q:
-    return (
-        Q(applicant__given_name__icontains=word)
-        | Q(applicant__surname__icontains=word)
-        | Q(applicant__native_name__icontains=word)
-    )
+    """Some part of the name contains the word in some spelling. Through the trigram
+    indexes on PostgreSQL (migration cases 0004); words under three letters, which have
+    no trigram, match the start of a name part instead."""
+    condition = Q()
+    lookup = "icontains" if len(word) >= 3 else "istartswith"
+    for spelling in _spellings(word):
+        for name in NAME_FIELDS:
+            condition |= Q(**{f"applicant__{name}__{lookup}": spelling})
+    return condition
+
+
+def _reference_prefix(text: str) -> str | None:
+    """The reference prefix a search text stands for ("lgn-7k3m", "7K3M 9Q", "7k3m9q2p"),
+    or None when the text cannot be one or looks like a name: references are searched
+    when the text starts with LGN, holds a digit or a dash, or is a whole reference."""
+    compact = text.upper().replace(" ", "")
+    body = compact.replace("-", "").removeprefix("LGN")
+    if not 0 < len(body) <= 8 or any(c not in REFERENCE_ALPHABET for c in body):
+        return None
+    marked = compact.startswith("LGN") or "-" in compact or any(c.isdigit() for c in body)
+    if not marked and len(body) < 8:
+        return None
+    return f"LGN-{body[:4]}" + (f"-{body[4:]}" if len(body) > 4 else "")
 
 
 def _search(cases: QuerySet[Case], text: str, *, by_passport: bool) -> QuerySet[Case]:
-    """Every word in some part of the name, or the start of the reference typed with or
-    without "LGN" and dashes, in any case; or (for roles that see passports) the exact
-    passport number, through its blind index."""
+    """Cases by the start of their reference (typed with or without "LGN", dashes and
+    spaces, in any case) or, for roles that see passports, the exact passport number
+    through its blind index; if neither finds a case, by name: every word in some part
+    of the name, in the script typed or romanised.
+
+    Reference and passport number are looked up on their own (each through its index)
+    and never OR-ed with the name search, which would keep either index from being used.
+    """
+    ids: list[int] = []
+    prefix = _reference_prefix(text)
+    if prefix is not None:
+        ids += cases.filter(reference__startswith=prefix).values_list("pk", flat=True)[
+            :REFERENCE_MATCHES
+        ]
+    if by_passport and any(c.isdigit() for c in text) and len(text) >= 5:
+        index = identity_number_index(text, "passport")
+        ids += cases.filter(applicant__passport_number_index=index).values_list("pk", flat=True)[
+            :REFERENCE_MATCHES
+        ]
+    if ids or any(c.isdigit() for c in text):  # names hold no digits
+        return cases.filter(pk__in=ids)
     condition = Q()
     for word in text.split():
         condition &= _name_matches(word)
-    if by_passport and any(c.isdigit() for c in text) and len(text) >= 5:
-        condition |= Q(applicant__passport_number_index=identity_number_index(text, "passport"))
-    body = text.upper().replace("-", "").replace(" ", "").removeprefix("LGN")
-    if 0 < len(body) <= 8 and all(c in REFERENCE_ALPHABET for c in body):
-        prefix = f"LGN-{body[:4]}" + (f"-{body[4:]}" if len(body) > 4 else "")
-        condition |= Q(reference__startswith=prefix)
     return cases.filter(condition)
 
 
 def mission_queue(*, actor: Actor, mission: Mission, filters: QueueFilters) -> QuerySet[Case]:
-    """The cases of one mission the actor works with, filtered and sorted for the queue."""
+    """The cases of one mission the actor works with, filtered and sorted for the queue.
+
+    Only what sorting needs is computed per case here; what a row shows besides the case
+    and applicant (documents, interview) is added for the cases of one page by
+    `queue_page_details`, so no aggregate runs over the mission."""
     cases = workspace_cases(actor).filter(mission=mission)
     if filters.state == "open":
         cases = cases.filter(state__in=OPEN_STATES)
@@ -115,50 +170,77 @@ def mission_queue(*, actor: Actor, mission: Mission, filters: QueueFilters) -> Q
             actor.has_role(role, mission.pk) for role in (Role.CONSULAR_OFFICER, Role.CONSUL)
         )
         cases = _search(cases, filters.q, by_passport=sees_passports)
-    live = Interview.objects.filter(case=OuterRef("pk"), status__in=LIVE)
-    return (
-        cases.select_related("applicant", "assigned_to")
+    if filters.sort == "interview":
+        live = Interview.objects.filter(case=OuterRef("pk"), status__in=LIVE)
+        cases = cases.annotate(interview_at=Subquery(live.values("slot__starts_at")[:1]))
+    return cases.select_related("applicant", "assigned_to").order_by(*SORTS[filters.sort])
+
+
+def queue_page_details(cases: list[Case]) -> list[Case]:
+    """Add to the cases of one queue page what their rows show: document counts
+    (documents_total, _verified, _rejected) and the live interview's time
+    (interview_at). Two queries for the page, whatever the size of the mission."""
+    by_id = {case.pk: case for case in cases}
+    for case in cases:
+        case.documents_total = case.documents_verified = case.documents_rejected = 0
+        if not hasattr(case, "interview_at"):
+            case.interview_at = None
+    if not by_id:
+        return cases
+    documents = (
+        Document.objects.filter(case_id__in=by_id)
+        .order_by()
+        .values("case_id")
         .annotate(
-            interview_at=Subquery(live.values("slot__starts_at")[:1]),
-            documents_total=Count("documents", distinct=True),
-            documents_verified=Count(
-                "documents", filter=Q(documents__status=Document.Status.VERIFIED), distinct=True
-            ),
-            documents_rejected=Count(
-                "documents", filter=Q(documents__status=Document.Status.REJECTED), distinct=True
-            ),
+            total=Count("id"),
+            verified=Count("id", filter=Q(status=Document.Status.VERIFIED)),
+            rejected=Count("id", filter=Q(status=Document.Status.REJECTED)),
         )
-        .order_by(*SORTS[filters.sort])
     )
+    for row in documents:
+        case = by_id[row["case_id"]]
+        case.documents_total = row["total"]
+        case.documents_verified = row["verified"]
+        case.documents_rejected = row["rejected"]
+    live = Interview.objects.filter(case_id__in=by_id, status__in=LIVE).values_list(
+        "case_id", "slot__starts_at"
+    )
+    for case_id, starts_at in live:
+        by_id[case_id].interview_at = starts_at
+    return cases
 
 
 def mission_state_counts(*, actor: Actor, mission: Mission) -> dict[str, int]:
     """How many cases of the mission the actor works with are in each state, plus the
-    "open" and "all" totals."""
-    rows = (
-        workspace_cases(actor)
-        .filter(mission=mission)
-        .order_by()
-        .values("state")
-        .annotate(n=Count("id"))
-    )
-    counts = {row["state"]: row["n"] for row in rows}
-    counts["open"] = sum(n for state, n in counts.items() if state in OPEN_STATES)
-    counts["all"] = sum(n for state, n in counts.items() if state in CaseState.values)
+    "open" and "all" totals: exact at a small mission, else estimates (an `Estimate`
+    says so) from one EXPLAIN, with the rare states counted exactly."""
+    cases = workspace_cases(actor).filter(mission=mission)
+    states = [s for s in CaseState.values if s != CaseState.DRAFT]
+    counts = counts_by_state(cases, states=states)
+    counts["open"] = total([n for state, n in counts.items() if state in OPEN_STATES])
+    counts["all"] = total([n for state, n in counts.items() if state in CaseState.values])
     return counts
 
 
-def mission_nationalities(*, actor: Actor, mission: Mission) -> list[str]:
-    """Nationality codes present among the mission's cases, for the filter."""
-    return sorted(
-        code
-        for code in workspace_cases(actor)
+def mission_nationalities(*, actor: Actor, mission: Mission, selected: str = "") -> list[str]:
+    """Nationality codes for the queue's filter: those among the mission's cases, or at
+    a mission with more than NATIONALITIES_FROM_LATEST cases among its latest ones (one
+    bounded read instead of a DISTINCT over the mission), and the one selected."""
+    latest = (
+        workspace_cases(actor)
         .filter(mission=mission)
+        .order_by("-submitted_at", "-id")
+        .values("pk")[:NATIONALITIES_FROM_LATEST]
+    )
+    codes = set(
+        Case.objects.filter(pk__in=latest)
         .order_by()
         .values_list("applicant__nationality", flat=True)
         .distinct()
-        if code
     )
+    if selected:
+        codes.add(selected)
+    return sorted(code for code in codes if code)
 
 
 @dataclass

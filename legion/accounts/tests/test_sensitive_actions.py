@@ -49,7 +49,7 @@ def test_statistics_export_asks_for_password_and_code_first(analyst, london):
 
 def test_api_visa_decision_needs_a_current_code(case, officer, attache, consul):
     steps.visa_pending(case, officer, attache, consul)
-    _, raw = api_token_create(username=consul.username, name="test")
+    _, raw = api_token_create(username=consul.username, name="test", scope="read_write")
     api = Client(headers={"Authorization": f"Bearer {raw}"})
     url = f"/api/v1/cases/{case.reference}/transitions"
     body = json.dumps({"action": "refuse_visa", "reason": "Passport reported stolen"})
@@ -64,11 +64,11 @@ def test_api_visa_decision_needs_a_current_code(case, officer, attache, consul):
 
 def test_api_reads_of_a_case_are_audited(case, officer):
     steps.submitted(case)
-    _, raw = api_token_create(username=officer.username, name="test")
+    token, raw = api_token_create(username=officer.username, name="test")
     api = Client(headers={"Authorization": f"Bearer {raw}"})
     assert api.get(f"/api/v1/cases/{case.reference}").status_code == 200
     assert api.get("/api/v1/cases").status_code == 200
     view = AuditEntry.objects.get(action="case.view", actor_id=officer.pk)
-    assert view.data == {"what": "api case detail"}
+    assert view.data == {"what": "api case detail", "api_token": token.audit_label()}
     listed = AuditEntry.objects.get(action="case.list", actor_id=officer.pk)
     assert listed.data["references"] == [case.reference]

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def client_for(user) -> Client:
-    _, raw = api_token_create(username=user.username, name="test")
+    _, raw = api_token_create(username=user.username, name="test", scope="read_write")
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 

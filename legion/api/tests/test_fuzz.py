@@ -52,7 +52,7 @@ def wsgi_calls(settings):
 def token(wsgi_calls, officer, case):
     """A consular officer's token, and a case in their scope for the operations to find."""
     set_state(case, S.SUBMITTED)
-    return api_token_create(username=officer.username, name="fuzz")[1]
+    return api_token_create(username=officer.username, name="fuzz", scope="read_write")[1]
 
 
 FUZZ = settings(

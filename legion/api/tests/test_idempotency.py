@@ -15,9 +15,8 @@ from legion.testing.factories import set_state
 
 
 def api_client(user) -> Client:
-    return Client(
-        headers={"Authorization": f"Bearer {api_token_create(username=user.username, name='t')[1]}"}
-    )
+    raw = api_token_create(username=user.username, name="t", scope="read_write")[1]
+    return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
 def start_review(client, reference, key, reason=""):
@@ -99,7 +98,7 @@ def test_stored_answers_are_sealed(officer, case):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_give_one_transition_and_the_same_answer(officer, case):
     set_state(case, S.SUBMITTED)
-    client_token = api_token_create(username=officer.username, name="t")[1]
+    client_token = api_token_create(username=officer.username, name="t", scope="read_write")[1]
     answers: list[tuple[int, str]] = []
     barrier = threading.Barrier(6)
 

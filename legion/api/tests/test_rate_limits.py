@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def token_for(user) -> str:
-    return api_token_create(username=user.username, name="limits")[1]
+    return api_token_create(username=user.username, name="limits", scope="read_write")[1]
 
 
 def test_a_token_over_its_limit_gets_429_with_retry_after(settings, officer):

@@ -14,7 +14,7 @@ from legion.testing.factories import set_state
 
 
 def api_client(user) -> Client:
-    raw = api_token_create(username=user.username, name="t")[1]
+    raw = api_token_create(username=user.username, name="t", scope="read_write")[1]
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
@@ -81,7 +81,7 @@ def test_two_writers_with_one_version_give_one_winner(officer, case):
     """Both read the same version and write at once: the row lock orders them, and the
     second finds the version changed (412) instead of overwriting the first."""
     set_state(case, S.IN_REVIEW)
-    token = api_token_create(username=officer.username, name="t")[1]
+    token = api_token_create(username=officer.username, name="t", scope="read_write")[1]
     etag = Client(headers={"Authorization": f"Bearer {token}"}).get(
         f"/api/v1/cases/{case.reference}"
     )["ETag"]

@@ -19,6 +19,7 @@ from legion.cases.access import (
 )
 from legion.cases.models import AccessToken
 from legion.testing import factories as f
+from legion.testing.outbox import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +147,7 @@ def test_access_email_is_in_the_case_language(case):
     case.language = "uk"
     case.save()
     grant = access_email_send(case=case, purpose="resume")
+    deliver_outbox()
     message = mail.outbox[0]
     assert grant.code_display in message.body
     assert case.reference in message.subject

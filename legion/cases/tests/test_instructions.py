@@ -7,7 +7,7 @@ import pytest
 
 from legion.cases.instructions import (
     assembly_point_visible,
-    instructions_email_send,
+    instructions_email_queue,
     instructions_html,
     instructions_pdf,
 )
@@ -160,13 +160,16 @@ def test_email_goes_out_only_after_commit_with_the_pdf(
     assert ASSEMBLY in pdf_text(content, tmp_path)
 
 
-def test_no_email_when_the_case_lost_its_visa_before_sending(issued, mailoutbox):
+def test_no_email_is_queued_for_a_case_without_a_visa(issued, mailoutbox):
     set_state(issued.case, S.ON_HOLD)
-    assert instructions_email_send(instructions_id=issued.pk) == 0
+    issued.case.refresh_from_db()
+    mailoutbox.clear()
+    assert instructions_email_queue(instructions=issued) is False
     assert mailoutbox == []
 
 
 def test_no_email_without_an_address(issued, mailoutbox):
     issued.case.applicant.email = ""
     issued.case.applicant.save()
-    assert instructions_email_send(instructions_id=issued.pk) == 0
+    mailoutbox.clear()
+    assert instructions_email_queue(instructions=issued) is False

@@ -25,8 +25,10 @@ from legion.cases.services import CaseError
 from legion.cases.states import CaseState
 from legion.crypto import identity_number_index
 from legion.missions.actors import Actor
+from legion.outbox.models import OutboxMessage
 from legion.testing import factories as f
 from legion.testing.factories import set_state
+from legion.testing.outbox import DOWN_BACKEND, deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -422,17 +424,17 @@ def test_complete_draft_is_sent_once_with_an_access_email(
     assert access_redeem_link(token=token) == case
 
 
-def test_application_is_sent_even_when_the_mail_server_is_down(
-    draft, monkeypatch, django_capture_on_commit_callbacks
+def test_application_is_sent_and_its_email_waits_when_the_mail_server_is_down(
+    draft, settings, django_capture_on_commit_callbacks
 ):
-    import legion.cases.access
-
-    def mail_server_down(**kwargs):
-        raise ConnectionRefusedError("SMTP down")
-
-    monkeypatch.setattr(legion.cases.access, "access_email_send", mail_server_down)
+    settings.MAILERS = {"default": {"BACKEND": DOWN_BACKEND}}
     complete(draft)
     with django_capture_on_commit_callbacks(execute=True):
         case = draft_submit(reference=draft.reference, actor=me(draft))
     assert Case.objects.get(pk=case.pk).state == CaseState.SUBMITTED
     assert mail.outbox == []
+    (waiting,) = OutboxMessage.objects.filter(case=case)
+    assert waiting.status == OutboxMessage.Status.PENDING and waiting.attempts == 1
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    assert deliver_outbox() == ["sent"]
+    assert case.reference in mail.outbox[0].subject

@@ -12,6 +12,7 @@ from legion.cases.instructions import instructions_pdf
 from legion.cases.localisation import display_name, format_number, weekday_date
 from legion.cases.models import Case
 from legion.cases.tests.test_instructions import pdf_text
+from legion.testing.outbox import deliver_outbox
 from legion.workspace.tests import steps
 
 FRIDAY = dt.date(2030, 11, 29)
@@ -92,6 +93,7 @@ def test_emails_greet_the_applicant_by_name_in_the_languages_order(case, languag
     case.applicant.given_name, case.applicant.surname = "Tyler", "Kowalchuk"
     case.applicant.save()
     access_email_send(case=case, purpose="resume")
+    deliver_outbox()
     (message,) = mail.outbox
     # Japanese puts the family name first (and the honorific after it, in translation).
     assert greeting in message.body.splitlines()[0]

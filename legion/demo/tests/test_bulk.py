@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from legion.cases.models import Case
 from legion.cases.states import CaseState
@@ -45,3 +46,55 @@ def test_bulk_path_follows_the_2022_nationality_mix_with_histories():
     arrived = Case.objects.filter(state=CaseState.ARRIVED).first()
     assert list(arrived.events.values_list("to_state", flat=True))[-1] == CaseState.ARRIVED
     assert Case.objects.values("reference").distinct().count() == 3000
+
+
+def test_bulk_cases_carry_documents_interviews_visas_and_events_as_their_state_implies():
+    from legion.advisories.models import Acknowledgement
+    from legion.cases.models import CaseEvent, Document, TravelInstructions, VisaDecision
+    from legion.interviews.models import Assessment, Interview
+
+    demo_configure()
+    count = 1500
+    cases_bulk_generate(count=count, seed=5, batch_size=400)
+    cases = Case.objects.exclude(state=CaseState.DRAFT)
+    # Three or four documents per submitted case; all verified once an interview was set.
+    per_case = Document.objects.count() / count
+    assert 3.0 < per_case < 4.0
+    scheduled = Case.objects.filter(state=CaseState.INTERVIEW_SCHEDULED).first()
+    assert set(scheduled.documents.values_list("status", flat=True)) == {"verified"}
+    assert scheduled.interviews.get().status == Interview.Status.BOOKED
+    # Everyone past the interview had one, held, with both assessments signed.
+    arrived = Case.objects.filter(state=CaseState.ARRIVED)
+    assert Interview.objects.filter(case__in=arrived, status="held").count() == arrived.count()
+    assert Assessment.objects.filter(interview__case__in=arrived).count() == 2 * arrived.count()
+    # Visas for every case past visa_pending, instructions for those past visa_issued.
+    issued = Case.objects.filter(
+        state__in=[CaseState.VISA_ISSUED, CaseState.INSTRUCTIONS_ISSUED, CaseState.ARRIVED]
+    )
+    assert VisaDecision.objects.filter(case__in=issued, decision="issued").count() == issued.count()
+    assert TravelInstructions.objects.filter(case__state=CaseState.VISA_ISSUED).count() == 0
+    assert VisaDecision.objects.filter(decision="refused", case__state="rejected").exists()
+    assert Acknowledgement.objects.filter(case__in=cases).count() >= cases.count()
+    # The history: uploads, reviews, transitions in time order, ending in the state.
+    events = list(arrived.first().events.order_by("created_at", "id"))
+    assert events[-1].to_state == CaseState.ARRIVED
+    assert {"upload", "verify", "sign_military_assessment"} <= {e.action for e in events}
+    assert [e.created_at for e in events] == sorted(e.created_at for e in events)
+    assert CaseEvent.objects.count() / count > 7
+
+
+def test_bulk_passport_numbers_are_sealed_and_found_by_their_blind_index():
+    from legion.cases.models import Applicant
+    from legion.crypto import identity_number_index
+
+    demo_configure()
+    cases_bulk_generate(count=50, seed=6)
+    applicant = Applicant.objects.order_by("id").last()
+    number = applicant.passport_number
+    assert number and applicant.passport_number_index == identity_number_index(number, "passport")
+    found = Applicant.objects.get(passport_number_index=identity_number_index(number, "passport"))
+    assert found == applicant
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT passport_number FROM cases_applicant WHERE id = %s", [applicant.pk])
+        stored = bytes(cursor.fetchone()[0])
+    assert stored.startswith(b"LG1") and number.encode() not in stored

@@ -95,10 +95,13 @@ def test_invitation_is_written_in_the_case_language(
     assert "español" in message.body.lower()
 
 
-def test_no_invitation_for_a_booking_cancelled_before_the_task_ran(case, officer, slot, mailoutbox):
-    from legion.interviews.invitations import interview_invitation_send
-
-    interview = steps.scheduled(case, officer, slot=slot)
-    interview_cancel(reference=case.reference, actor=Actor.staff(officer), reason="Mistake")
-    assert interview_invitation_send(interview_id=interview.pk) == 0
-    assert mailoutbox == []
+def test_a_booking_cancelled_before_delivery_sends_invitation_then_cancellation(
+    case, officer, slot, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        steps.scheduled(case, officer, slot=slot)
+        interview_cancel(reference=case.reference, actor=Actor.staff(officer), reason="Mistake")
+    invitation, cancellation = mailoutbox
+    # Same calendar UID: the cancellation removes the entry the invitation made.
+    assert b"METHOD:REQUEST" in invitation.attachments[0][1].encode()
+    assert b"METHOD:CANCEL" in cancellation.attachments[0][1].encode()

@@ -11,6 +11,7 @@ from legion.portal.services import KEY_OWNER
 from legion.portal.tests.conftest import sign_in
 from legion.portal.tests.flows import answer_everything, post_ok, start_application
 from legion.testing import factories as f
+from legion.testing.outbox import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +167,7 @@ def test_save_and_come_back_later_emails_a_link_that_resumes_the_draft(client, r
     post_ok(client, "/apply/name/", {"given_name": "Kenji", "surname": "Sato"})
     saved = client.post("/apply/save/", {"email": "kenji@example.jp"})
     assert saved.status_code == 200 and b"Your application is saved" in saved.content
+    deliver_outbox()
     link = mail.outbox[0].body.split("http://127.0.0.1:8000")[1].split()[0]
     client.post("/sign-out/")
     assert client.get("/apply/name/").url == "/return/"

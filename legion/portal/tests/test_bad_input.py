@@ -258,19 +258,3 @@ def test_booking_without_choosing_a_time_is_refused(client, london):
     response = client.post("/my-application/interview/", {"slot": slot.pk, "language": "en"})
     assert "You cannot book an interview yet" in response.content.decode()
     assert not case.interviews.exists()
-
-
-def test_save_page_says_so_when_the_email_cannot_be_sent(applicant_client, draft, monkeypatch):
-    import legion.cases.access
-
-    def mail_server_down(**kwargs):
-        raise ConnectionRefusedError("SMTP down")
-
-    monkeypatch.setattr(legion.cases.access, "access_email_send", mail_server_down)
-    refused(
-        applicant_client,
-        "/apply/save/",
-        {"email": "kenji@example.jp"},
-        "id_email",
-        "We could not send the e-mail just now. Please try again in a few minutes.",
-    )

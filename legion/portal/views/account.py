@@ -16,17 +16,19 @@ from legion.cases.access import (
     access_redeem_link,
     access_request,
 )
+from legion.cases.documents import DocumentRefused
 from legion.cases.eligibility import evaluate_case
 from legion.cases.languages import language_name
 from legion.cases.models import Case, Document, TravelInstructions
 from legion.cases.services import CaseError, case_available_actions, case_transition
 from legion.cases.states import FINAL_STATES, OPEN_STATES, VISA_GRANTED_STATES, CaseState
+from legion.conversation.services import case_message_send, case_messages_read
 from legion.interviews.selectors import current_interview, open_slots
 from legion.interviews.services import interview_book, interview_cancel
 from legion.missions.actors import Actor
 from legion.portal import forms
 from legion.portal.session import applicant_required, applicant_sign_in, applicant_sign_out
-from legion.portal.status import status_text
+from legion.portal.status import OUTCOME_STATES, next_steps
 from legion.portal.views.common import page
 
 
@@ -126,24 +128,29 @@ def status(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
     interview = current_interview(case=case)
     shown_state = case.held_from_state if case.state == CaseState.ON_HOLD else case.state
     eligibility = None
-    if case.state in (CaseState.REJECTED, CaseState.REFERRED):
+    if case.state in OUTCOME_STATES:
         eligibility = evaluate_case(case, language=get_language())
+    steps = next_steps(case.state, eligibility)
     return page(
         request,
         "portal/account/status.html",
         {
             "case": case,
-            "text": status_text(case.state),
+            "text": steps.text,
+            "steps": steps,
             "shown_state": shown_state,
             "interview": interview if case.state == CaseState.INTERVIEW_SCHEDULED else None,
             "can_book": _can_book(case, actor),
             "can_withdraw": case.state in (*OPEN_STATES, CaseState.ON_HOLD),
-            "can_upload": case.state in (CaseState.SUBMITTED, CaseState.IN_REVIEW),
-            "rejected_documents": case.documents.filter(status=Document.Status.REJECTED),
+            "can_upload": steps.ask_for_documents,
+            "rejected_documents": (
+                case.documents.filter(status=Document.Status.REJECTED)
+                if steps.ask_for_documents
+                else []
+            ),
             "interview_language": language_name(interview.language) if interview else "",
             "has_instructions": _issued_instructions(case) is not None,
             "is_closed": case.state in FINAL_STATES,
-            "eligibility": eligibility,
             "typical_wait": typical_wait(case),
         },
     )
@@ -314,3 +321,37 @@ def travel_instructions_pdf(request: HttpRequest, *, case: Case, actor: Actor) -
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@applicant_required
+def messages_view(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
+    """Messages between the applicant and the mission; a plain form (no script needed)."""
+    form = forms.MessageForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_message_send(
+                reference=case.reference,
+                actor=actor,
+                body=form.cleaned_data["body"],
+                uploaded_file=form.cleaned_data["file"],
+            )
+        except DocumentRefused as exc:
+            form.add_error("file", exc.message)
+        except CaseError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your message has been sent to the embassy or consulate."))
+            return redirect("portal:messages")
+    return page(
+        request,
+        "portal/account/messages.html",
+        {
+            "case": case,
+            "form": form,
+            "conversation": case_messages_read(case=case, actor=actor) or [],
+            "can_write": case.state != CaseState.DRAFT,
+        },
+    )

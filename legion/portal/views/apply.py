@@ -10,9 +10,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from legion.cases.access import access_email_try, token_lifetime
+from legion import cldr
+from legion.cases.access import access_email_send, token_lifetime
 from legion.cases.documents import DocumentRefused, document_remove, document_upload
-from legion.cases.eligibility import evaluate_case
+from legion.cases.eligibility import evaluate_case, working_languages
 from legion.cases.intake import (
     IntakeInvalid,
     draft_acknowledge_advisories,
@@ -27,6 +28,7 @@ from legion.cases.intake import (
     draft_submit,
     draft_update,
 )
+from legion.cases.languages import language_name
 from legion.cases.models import Case
 from legion.cases.services import CaseError
 from legion.cases.states import CaseState
@@ -35,6 +37,7 @@ from legion.portal import forms
 from legion.portal.answers import answer_rows, documents_checklist
 from legion.portal.services import application_start, new_start_key
 from legion.portal.session import applicant_case, applicant_required, applicant_sign_in
+from legion.portal.status import next_steps
 from legion.portal.views.common import page
 from legion.portal.wizard import BY_SECTION, BY_SLUG, QUESTIONS, next_url, previous_url
 
@@ -196,8 +199,6 @@ def apply_languages(request: HttpRequest, *, case: Case, actor: Actor) -> HttpRe
                             next_url("languages", back_to_check=_back_to_check(request))
                         )
                     return redirect(request.get_full_path())
-    from legion.cases.languages import language_name
-
     levels = dict(forms.LANGUAGE_LEVELS)
     added = [
         {"code": i["code"], "name": language_name(i["code"]), "level": levels.get(i["level"], "")}
@@ -209,6 +210,9 @@ def apply_languages(request: HttpRequest, *, case: Case, actor: Actor) -> HttpRe
         {
             "form": form,
             "added": added,
+            "working_languages": cldr.format_list(
+                language_name(code, in_sentence=True) for code in working_languages()
+            ),
             "question": BY_SLUG["languages"],
             "back_url": previous_url("languages"),
         },
@@ -406,7 +410,8 @@ def apply_sent(request: HttpRequest, *, case: Case, actor: Actor) -> HttpRespons
     """The confirmation page: the reference number, and what happens next."""
     if case.state == CaseState.DRAFT:
         return redirect("portal:apply_check")
-    return page(request, "portal/apply/sent.html", {"case": case})
+    steps = next_steps(case.state, evaluate_case(case, language=get_language()))
+    return page(request, "portal/apply/sent.html", {"case": case, "steps": steps})
 
 
 @draft_required
@@ -425,15 +430,9 @@ def apply_save(request: HttpRequest, *, case: Case, actor: Actor) -> HttpRespons
                 form.apply_service_errors(exc)
             else:
                 case.refresh_from_db()
-                if access_email_try(case=case, purpose="resume"):
-                    hours = int(token_lifetime().total_seconds() // 3600)
-                    return page(
-                        request, "portal/apply/saved.html", {"case": case, "link_hours": hours}
-                    )
-                form.add_error(
-                    "email",
-                    _("We could not send the e-mail just now. Please try again in a few minutes."),
-                )
+                access_email_send(case=case, purpose="resume")
+                hours = int(token_lifetime().total_seconds() // 3600)
+                return page(request, "portal/apply/saved.html", {"case": case, "link_hours": hours})
     else:
         form = forms.SaveForm(initial={"email": case.applicant.email})
     return page(

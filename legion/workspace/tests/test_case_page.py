@@ -2,12 +2,17 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from legion.cases.access import access_email_send
 from legion.cases.models import Case, CaseEvent
 from legion.cases.states import CaseState as S
 from legion.interviews.models import Interview
+from legion.outbox.delivery import outbox_message_deliver
+from legion.outbox.models import OutboxMessage
 from legion.testing import factories as f
 from legion.testing.factories import set_state
+from legion.testing.outbox import DOWN_BACKEND, deliver_outbox
 from legion.workspace.tests import steps
 
 pytestmark = pytest.mark.django_db
@@ -274,3 +279,22 @@ def test_workspace_stays_in_english_whatever_the_browser_asks_for(client_of, off
     assert f"{submitted.day} {submitted:%b} {submitted.year}" in response.text  # "27 Nov 2026"
     # The portal still follows the applicant's choice.
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="fr")["Content-Language"] == "fr"
+
+
+def test_case_page_shows_each_emails_status_and_attempts(client_of, officer, settings, london):
+    case = set_state(f.CaseFactory(mission=london), S.IN_REVIEW)
+    access_email_send(case=case, purpose="resume")
+    settings.MAILERS = {"default": {"BACKEND": DOWN_BACKEND}}
+    access_email_send(case=case, purpose="return")
+    deliver_outbox()  # both fail once
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    first = OutboxMessage.objects.filter(case=case).order_by("pk").first()
+    OutboxMessage.objects.filter(pk=first.pk).update(next_attempt_at=timezone.now())
+    assert outbox_message_deliver(message_id=first.pk).outcome == "sent"
+    text = page(client_of(officer), case).text
+    section = text.split('id="messages-out"')[1].split("</section>")[0]
+    assert "access link (resume)" in section and "access link (return)" in section
+    assert "sent " in section and "waiting to be sent, next try" in section
+    assert "SMTPConnectError 421" in section
+    assert "1: failed" in section
+    assert case.applicant.email not in section

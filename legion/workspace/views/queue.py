@@ -4,7 +4,6 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django_countries import countries
 
 from legion.assisted.services import may_take_applications
 from legion.audit.services import audit_record
+from legion.cases.counts import EstimatingPaginator
 from legion.cases.documents import cases_bulk_verify_documents
 from legion.cases.services import CaseError, case_assign, cases_bulk_transition
 from legion.cases.states import CaseState
@@ -28,6 +28,7 @@ from legion.workspace.selectors import (
     mission_nationalities,
     mission_queue,
     mission_state_counts,
+    queue_page_details,
 )
 from legion.workspace.views.common import render_at
 
@@ -60,8 +61,9 @@ def queue(request: HttpRequest, mission: str) -> HttpResponse:
     actor: Actor = request.actor
     mission_obj = mission_for_actor(actor, mission)
     filters = QueueFilters.from_query(request.GET)
-    page = Paginator(mission_queue(actor=actor, mission=mission_obj, filters=filters), PAGE_SIZE)
-    page = page.get_page(request.GET.get("page"))
+    cases = mission_queue(actor=actor, mission=mission_obj, filters=filters)
+    page = EstimatingPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = queue_page_details(list(page.object_list))
     # A queue page shows names: which cases someone listed belongs in the audit log.
     audit_record(
         action="queue.view",
@@ -96,7 +98,9 @@ def queue(request: HttpRequest, mission: str) -> HttpResponse:
         "assigned_choices": ASSIGNED_CHOICES,
         "nationalities": [
             (code, countries.name(code))
-            for code in mission_nationalities(actor=actor, mission=mission_obj)
+            for code in mission_nationalities(
+                actor=actor, mission=mission_obj, selected=filters.nationality
+            )
         ],
         "is_officer": actor.has_role(Role.CONSULAR_OFFICER, mission_obj.pk),
         "may_take_applications": may_take_applications(actor=actor, mission=mission_obj),

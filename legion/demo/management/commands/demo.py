@@ -49,7 +49,10 @@ class Command(BaseCommand):
             type=int,
             default=0,
             metavar="N",
-            help="Also add N cases through the fast bulk path (benchmarks; no documents).",
+            help=(
+                "Also add N cases through the fast bulk path (benchmarks): documents, "
+                "interviews, visas, instructions and histories, without files or screening."
+            ),
         )
 
     def handle(self, *args, if_empty, applicants, seed, bulk, code=False, **options):

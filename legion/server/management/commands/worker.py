@@ -1,9 +1,13 @@
 """`legion worker`: the task worker (e-mails, screening batches, retention) that runs
 beside `legion serve`. Today the database backend's worker (django-tasks-db); the
-same command will run whichever backend TASKS configures."""
+same command will run whichever backend TASKS configures. At start it queues again
+every outbox message a previous worker left undelivered (killed mid-attempt, or its
+task lost)."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from legion.outbox.services import outbox_recover
 
 
 class Command(BaseCommand):
@@ -19,6 +23,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        if recovered := outbox_recover():
+            self.stderr.write(f"Outbox: {recovered} undelivered message(s) queued again.")
         call_command(
             "db_worker",
             interval=options["interval"],
