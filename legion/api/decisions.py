@@ -147,6 +147,7 @@ def sign_assessment(
     summary="Record the visa (the consul; needs a recent sign-in with a code)",
 )
 def issue_visa(request: HttpRequest, reference: str, payload: VisaIn, response: HttpResponse):
+    get_case(actor_of(request), reference)  # out of scope is 404 before any code is asked
     api_require_recent_auth(request, user=request.auth)
     with _write(request, reference):
         visa_issue(
@@ -166,6 +167,7 @@ def issue_visa(request: HttpRequest, reference: str, payload: VisaIn, response: 
     summary="Refuse the visa with a reason (the consul; needs a recent sign-in with a code)",
 )
 def refuse_visa(request: HttpRequest, reference: str, payload: ReasonIn, response: HttpResponse):
+    get_case(actor_of(request), reference)  # out of scope is 404 before any code is asked
     api_require_recent_auth(request, user=request.auth)
     with _write(request, reference):
         visa_refuse(reference=reference.upper(), actor=actor_of(request), reason=payload.reason)
