@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "legion.advisories",
     "legion.cases",
     "legion.outbox",
+    "legion.conversation",
     "legion.interviews",
     "legion.identity",
     "legion.portal",

@@ -24,6 +24,7 @@ APPLICANT_FACING = (
     "legion/cases/",
     "legion/advisories/",
     "legion/interviews/",
+    "legion/conversation/",
     "legion/missions/models.py",
     "legion/templates/",
 )

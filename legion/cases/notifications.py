@@ -13,12 +13,13 @@ Templates come in three files: `<name>_subject.txt`, `<name>.txt` and optionally
 
 from collections.abc import Iterable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from legion.cases.models import Case
 from legion.outbox.models import OutboxMessage
@@ -35,7 +36,8 @@ def applicant_email(
     attachments: Iterable[Attachment] = (),
 ) -> EmailMultiAlternatives | None:
     """The message `template` for the applicant of `case`, rendered in the case's
-    language; None when the applicant left no e-mail address."""
+    language with times in the mission's time zone; None when the applicant left no
+    e-mail address."""
     if not case.applicant.email:
         return None
     values = {
@@ -45,7 +47,9 @@ def applicant_email(
         "site_url": settings.SITE_URL.rstrip("/"),
         **(context or {}),
     }
-    with translation.override(case.language):
+    # Times in the mission's zone: the date and time filters convert aware datetimes
+    # to the active zone, which outside this block is UTC (finding M1).
+    with translation.override(case.language), timezone.override(ZoneInfo(case.mission.timezone)):
         subject = " ".join(render_to_string(f"{template}_subject.txt", values).split())
         text = render_to_string(f"{template}.txt", values)
         try:

@@ -16,6 +16,7 @@ from django_fsm import can_proceed
 
 from legion.audit.services import audit_record
 from legion.cases.models import Case, CaseEvent
+from legion.cases.notices import case_event_notify
 from legion.cases.selectors import case_for_actor
 from legion.cases.states import FINAL_STATES, CaseState
 from legion.cases.workflow import TRANSITION_NAMES
@@ -142,7 +143,7 @@ def _apply(case: Case, action: str, actor: Actor, reason: str, data: dict | None
         case.submitted_at = now
     case.closed_at = now if case.state in FINAL_STATES else None
     case.save()
-    return record_event(
+    event = record_event(
         case=case,
         kind=CaseEvent.Kind.TRANSITION,
         action=action,
@@ -152,6 +153,10 @@ def _apply(case: Case, action: str, actor: Actor, reason: str, data: dict | None
         reason=reason,
         data=data,
     )
+    # Until the fan-out point for reactions to case events exists, the applicant's
+    # notice hangs here, in the transition's transaction.
+    case_event_notify(case=case, event=event)
+    return event
 
 
 def case_transition(

@@ -103,6 +103,8 @@ ERASURE_PLAN: dict[str, Scrub | Delete | Keep] = {
     # attempts; there is nobody left to write to.
     "outbox.OutboxAttempt": Delete(("message__case",)),
     "outbox.OutboxMessage": Delete(("case",)),
+    "conversation.CaseNote": Delete(("case",)),
+    "conversation.CaseMessage": Delete(("case",)),
 }
 
 

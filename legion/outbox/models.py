@@ -20,6 +20,9 @@ class OutboxMessage(models.Model):
         SENDING = "sending", "being sent"
         SENT = "sent", "sent"
         FAILED = "failed", "given up"
+        # Taken back before delivery: what it said no longer holds (a case put on hold
+        # must not receive its travel instructions).
+        WITHDRAWN = "withdrawn", "withdrawn before sending"
 
     channel = models.CharField(max_length=16, choices=Channel, default=Channel.EMAIL)
     # What the message is, in words staff read on the case page ("interview invitation").

@@ -93,3 +93,12 @@ def outbox_recover() -> int:
             _queue_delivery(message_id, run_after=due if due and due > now else None)
         count += 1
     return count
+
+
+def outbox_messages_withdraw(*, case_id: int, kinds: tuple[str, ...]) -> int:
+    """Take back the case's messages of these kinds that are still waiting (not those
+    a worker is sending this moment); returns how many. Call it in the transaction of
+    the change that makes them wrong."""
+    return OutboxMessage.objects.filter(
+        case_id=case_id, kind__in=kinds, status=OutboxMessage.Status.PENDING
+    ).update(status=OutboxMessage.Status.WITHDRAWN, payload="")

@@ -587,3 +587,24 @@ class WithdrawForm(PortalForm):
         error_messages={"max_length": _("Your reason must be 1000 characters or fewer.")},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class MessageForm(PortalForm):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=5000,
+        error_messages={
+            "required": _("Please write your message."),
+            "max_length": _("Your message must be 5000 characters or fewer."),
+        },
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    file = forms.FileField(
+        label=_("Add a document (optional)"),
+        help_text=_("PDF, JPG or PNG"),
+        required=False,
+        error_messages={"empty": _("The selected file is empty.")},
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+        ),
+    )

@@ -21,6 +21,11 @@ class StatusText:
     tone: str = "neutral"  # neutral, progress, done, closed
 
 
+ACTION_NEEDED = _(
+    "The embassy or consulate cannot go on with your application until you have done "
+    "what is listed under “What you still need to do”."
+)
+
 IN_REVIEW = StatusText(
     _("Being checked"),
     _("The embassy or consulate is checking your documents, your experience and your answers."),
@@ -156,10 +161,15 @@ def next_steps(state: str, report: EligibilityReport | None) -> NextSteps:
     closed = state in (S.REJECTED, S.REFERRED, S.WITHDRAWN)
     if not closed and outcome == Outcome.REFERRAL:
         text = StatusText(text.label, text.explanation, REFERRAL_EXPECTED, text.tone)
+    to_do = report.to_do if report and not closed and outcome != Outcome.REFERRAL else []
+    if to_do:
+        # What the rules already know is missing is a to-do, without anyone asking; the
+        # page must not also say there is nothing to do (finding M4).
+        text = StatusText(text.label, text.explanation, ACTION_NEEDED, text.tone)
     return NextSteps(
         text=text,
         reasons=report.reasons() if report and state in (S.REJECTED, S.REFERRED) else [],
-        to_do=report.to_do if report and not closed and outcome != Outcome.REFERRAL else [],
+        to_do=to_do,
         ask_for_documents=state in (S.SUBMITTED, S.IN_REVIEW) and outcome != Outcome.REFERRAL,
         offer_referral=closed or outcome == Outcome.REFERRAL,
         referral_explained=state == S.REFERRED,

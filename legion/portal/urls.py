@@ -43,6 +43,7 @@ urlpatterns = [
         "my-application/interview/cancel/", account.interview_cancel_view, name="interview_cancel"
     ),
     path("my-application/withdraw/", account.withdraw, name="withdraw"),
+    path("my-application/messages/", account.messages_view, name="messages"),
     path(
         "my-application/travel-instructions/",
         account.travel_instructions,

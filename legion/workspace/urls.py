@@ -19,6 +19,8 @@ urlpatterns = [
     path("c/<str:reference>/", case.case_detail, name="case"),
     path("c/<str:reference>/action/", case.case_action, name="case_action"),
     path("c/<str:reference>/assign/", case.case_assign_view, name="case_assign"),
+    path("c/<str:reference>/notes/", case.case_note_add_view, name="case_note_add"),
+    path("c/<str:reference>/messages/", case.case_message_send_view, name="case_message_send"),
     path("c/<str:reference>/transfer/", case.case_transfer_view, name="case_transfer"),
     path("c/<str:reference>/interview/book/", case.case_book_interview, name="interview_book"),
     path(

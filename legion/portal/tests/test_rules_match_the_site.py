@@ -142,3 +142,27 @@ def test_eligible_applicant_is_told_the_certificate_still_to_send(client, london
     status = text(client.get("/my-application/"))
     assert "Please upload a criminal record certificate from your country." in status
     assert Case.objects.get(pk=case.pk).state == CaseState.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("language", "nothing_to_do"),
+    [("en", "You do not need to do anything now"), ("ja", "現時点で必要な手続きはありません")],
+)
+def test_missing_certificate_is_a_to_do_and_the_page_does_not_say_nothing_to_do(
+    client, london, risk_notice, language, nothing_to_do
+):
+    """Finding M4: staff saw the certificate missing, the applicant read "nothing to do"."""
+    from legion.advisories.services import case_acknowledge_advisories
+
+    f.AdvisoryFactory(nationality="GB")
+    case = f.CaseFactory(mission=london, language=language)
+    f.ServiceRecordFactory(case=case)
+    f.DocumentFactory(case=case, kind="passport", status=Document.Status.VERIFIED)
+    case_acknowledge_advisories(case=case)
+    sign_in(client, set_state(case, CaseState.SUBMITTED))
+    client.cookies["django_language"] = language
+    status = text(client.get("/my-application/", HTTP_ACCEPT_LANGUAGE=language))
+    assert nothing_to_do not in status
+    if language == "en":
+        assert "cannot go on with your application until you have done" in status
+        assert "Please upload a criminal record certificate from your country." in status

@@ -225,6 +225,7 @@ def tour(world: World) -> list[Stop]:
         ("status-documents", "/my-application/documents/", "submitted", {}),
         ("interview-unavailable", interview, "submitted", None),
         ("withdraw", "/my-application/withdraw/", "submitted", {"reason": "x" * 1001}),
+        ("messages", "/my-application/messages/", "reviewed", {}),
         ("status-in-review", "/my-application/", "reviewed", None),
         ("interview-day", interview, "reviewed", None),
         ("interview-time", f"{interview}?day={day}", "reviewed", {"day": day}),

@@ -16,11 +16,13 @@ from legion.cases.access import (
     access_redeem_link,
     access_request,
 )
+from legion.cases.documents import DocumentRefused
 from legion.cases.eligibility import evaluate_case
 from legion.cases.languages import language_name
 from legion.cases.models import Case, Document, TravelInstructions
 from legion.cases.services import CaseError, case_available_actions, case_transition
 from legion.cases.states import FINAL_STATES, OPEN_STATES, VISA_GRANTED_STATES, CaseState
+from legion.conversation.services import case_message_send, case_messages_read
 from legion.interviews.selectors import current_interview, open_slots
 from legion.interviews.services import interview_book, interview_cancel
 from legion.missions.actors import Actor
@@ -319,3 +321,37 @@ def travel_instructions_pdf(request: HttpRequest, *, case: Case, actor: Actor) -
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@applicant_required
+def messages_view(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
+    """Messages between the applicant and the mission; a plain form (no script needed)."""
+    form = forms.MessageForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_message_send(
+                reference=case.reference,
+                actor=actor,
+                body=form.cleaned_data["body"],
+                uploaded_file=form.cleaned_data["file"],
+            )
+        except DocumentRefused as exc:
+            form.add_error("file", exc.message)
+        except CaseError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your message has been sent to the embassy or consulate."))
+            return redirect("portal:messages")
+    return page(
+        request,
+        "portal/account/messages.html",
+        {
+            "case": case,
+            "form": form,
+            "conversation": case_messages_read(case=case, actor=actor) or [],
+            "can_write": case.state != CaseState.DRAFT,
+        },
+    )

@@ -23,6 +23,12 @@ from legion.cases.services import (
     case_transition,
 )
 from legion.cases.states import CaseState
+from legion.conversation.services import (
+    case_message_send,
+    case_messages_read,
+    case_note_add,
+    case_notes_read,
+)
 from legion.interviews.models import Assessment, Interview
 from legion.interviews.selectors import current_interview, open_slots
 from legion.interviews.services import interview_book, interview_cancel
@@ -106,6 +112,8 @@ def case_page_context(actor: Actor, case: Case) -> dict:
         "instructions": instructions if access.sees_travel else None,
         "acknowledgements": Acknowledgement.objects.filter(case=case),
         "outbox": list(outbox_messages_of_case(case_id=case.pk)),
+        "notes": case_notes_read(case=case, actor=actor),
+        "conversation": case_messages_read(case=case, actor=actor),
     }
     if context["instructions"] is not None:
         # Staff read them in English; the PDF link gives the applicant's language.
@@ -149,6 +157,41 @@ def case_action(request: HttpRequest, reference: str) -> HttpResponse:
         updated = Case.objects.get(pk=case.pk)
         messages.success(request, f"Done: the case is now “{updated.get_state_display()}”.")
     return _back_to_case(request, actor, case.reference)
+
+
+@require_POST
+@staff_view
+def case_message_send_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Answer the applicant from the case page (they get an e-mail saying there is a message)."""
+    actor: Actor = request.actor
+    case = workspace_case(actor, reference)
+    try:
+        case_message_send(
+            reference=case.reference,
+            actor=actor,
+            body=request.POST.get("body", ""),
+            uploaded_file=request.FILES.get("file"),
+        )
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Message sent; the applicant is e-mailed that there is one.")
+    return redirect(reverse("workspace:case", args=[case.reference]) + "#conversation")
+
+
+@require_POST
+@staff_view
+def case_note_add_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Add an internal note from the case page."""
+    actor: Actor = request.actor
+    case = workspace_case(actor, reference)
+    try:
+        case_note_add(reference=case.reference, actor=actor, body=request.POST.get("body", ""))
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Note added.")
+    return redirect(reverse("workspace:case", args=[case.reference]) + "#notes")
 
 
 @require_POST

@@ -1,0 +1,160 @@
+"""The conversation on a case. Internal notes: written and read only by staff of the
+case's mission. Messages: between the applicant and the mission's staff. Each write
+and each read is audited (both are personal data, sealed at rest)."""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from legion.audit.services import audit_record
+from legion.cases.documents import document_upload
+from legion.cases.models import Case, Document
+from legion.cases.notifications import applicant_email_queue
+from legion.cases.selectors import case_for_actor
+from legion.cases.services import CaseError
+from legion.cases.states import CaseState
+from legion.conversation.models import CaseMessage, CaseNote
+from legion.missions.actors import Actor
+
+# The portal page that lists the messages (the portal sits above this app).
+MESSAGES_PATH = "/my-application/messages/"
+
+NOTE_MAX = 5000
+
+
+def _may_use_notes(actor: Actor, case: Case) -> bool:
+    """Staff holding a role at the case's mission; never the applicant, never HQ."""
+    return actor.is_staff and bool(actor.roles_at(case.mission_id))
+
+
+def _case(actor: Actor, reference: str, *, for_update: bool = False) -> Case:
+    try:
+        case = case_for_actor(actor, reference, for_update=for_update)
+    except Case.DoesNotExist as exc:
+        raise CaseError(_("No such case."), code="not_found") from exc
+    if not _may_use_notes(actor, case):
+        raise CaseError(
+            _("Only staff of the case's mission read and write its notes."), code="forbidden"
+        )
+    return case
+
+
+def case_note_add(*, reference: str, actor: Actor, body: str) -> CaseNote:
+    """Write an internal note on the case (staff of its mission only)."""
+    body = body.strip()
+    if not body:
+        raise CaseError(_("Please write the note."), code="invalid")
+    if len(body) > NOTE_MAX:
+        raise CaseError(
+            _("Please keep the note under %(max)d characters.") % {"max": NOTE_MAX},
+            code="invalid",
+        )
+    with transaction.atomic():
+        case = _case(actor, reference)
+        note = CaseNote.objects.create(
+            case=case, author=actor.user, author_label=actor.label, body=body
+        )
+        audit_record(action="case.note_add", actor=actor, case=case, data={"note": note.pk})
+    return note
+
+
+def case_notes_read(*, case: Case, actor: Actor) -> list[CaseNote] | None:
+    """The case's notes, newest first, for staff of its mission (the read is audited);
+    None for anyone else, who must not learn whether there are any."""
+    if not _may_use_notes(actor, case):
+        return None
+    notes: QuerySet[CaseNote] = case.notes.order_by("-created_at", "-pk")[:200]
+    listed = list(notes)
+    if listed:
+        audit_record(action="case.notes_read", actor=actor, case=case, data={"notes": len(listed)})
+    return listed
+
+
+MESSAGE_MAX = 5000
+MESSAGE_TEMPLATE = "conversation/email/message"
+
+
+def _may_message(actor: Actor, case: Case) -> bool:
+    """The case's applicant, or staff holding a role at the case's mission."""
+    if actor.is_applicant:
+        return actor.applicant_case_id == case.pk
+    return _may_use_notes(actor, case)
+
+
+def case_message_send(
+    *, reference: str, actor: Actor, body: str, uploaded_file=None
+) -> CaseMessage:
+    """Send a message on the case: from the applicant to the mission or back. A file
+    goes through the same checks as any upload (kept as a document of the case). The
+    applicant is e-mailed only that there is a message, with a link, never its text."""
+    body = body.strip()
+    if not body:
+        raise CaseError(_("Please write your message."), code="invalid")
+    if len(body) > MESSAGE_MAX:
+        raise CaseError(
+            _("Please keep the message under %(max)d characters.") % {"max": MESSAGE_MAX},
+            code="invalid",
+        )
+    with transaction.atomic():
+        try:
+            case = case_for_actor(actor, reference, for_update=True)
+        except Case.DoesNotExist as exc:
+            raise CaseError(_("No such case."), code="not_found") from exc
+        if not _may_message(actor, case) or case.state == CaseState.DRAFT:
+            raise CaseError(_("Messages cannot be sent on this case."), code="forbidden")
+        if case.applicant.erased_at is not None:
+            raise CaseError(_("Messages cannot be sent on this case."), code="forbidden")
+        document = None
+        if uploaded_file is not None:
+            document = document_upload(
+                reference=case.reference,
+                actor=actor,
+                kind=Document.Kind.OTHER,
+                uploaded_file=uploaded_file,
+            )
+        from_applicant = actor.is_applicant
+        message = CaseMessage.objects.create(
+            case=case,
+            sender=CaseMessage.Sender.APPLICANT if from_applicant else CaseMessage.Sender.MISSION,
+            author=actor.user,
+            author_label=actor.label,
+            body=body,
+            document=document,
+        )
+        if not from_applicant:
+            # The mission answered: what the applicant wrote before is handled.
+            case.messages.filter(
+                sender=CaseMessage.Sender.APPLICANT, handled_at__isnull=True
+            ).update(handled_at=timezone.now())
+            applicant_email_queue(
+                case=case,
+                template=MESSAGE_TEMPLATE,
+                kind="new message notice",
+                context={"messages_url": settings.SITE_URL.rstrip("/") + MESSAGES_PATH},
+            )
+        audit_record(
+            action="case.message_send", actor=actor, case=case, data={"message": message.pk}
+        )
+    return message
+
+
+def case_messages_read(*, case: Case, actor: Actor) -> list[CaseMessage] | None:
+    """The case's messages, oldest first, for its applicant and the mission's staff
+    (the read is audited); None for anyone else."""
+    if not _may_message(actor, case):
+        return None
+    listed = list(case.messages.select_related("document").order_by("created_at", "pk")[:500])
+    if listed:
+        audit_record(
+            action="case.messages_read", actor=actor, case=case, data={"messages": len(listed)}
+        )
+    return listed
+
+
+def case_messages_waiting(*, case: Case) -> int:
+    """How many of the applicant's messages the mission has not answered yet."""
+    return case.messages.filter(
+        sender=CaseMessage.Sender.APPLICANT, handled_at__isnull=True
+    ).count()
