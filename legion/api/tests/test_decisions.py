@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def api(user) -> Client:
-    raw = api_token_create(username=user.username, name="t")[1]
+    raw = api_token_create(username=user.username, name="t", scope="read_write")[1]
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
