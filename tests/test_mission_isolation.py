@@ -74,6 +74,7 @@ ROUTES = {
     "portal:apply_question": APPLICANT,
     "portal:sign_out": APPLICANT,
     "portal:status": APPLICANT,
+    "portal:messages": APPLICANT,
     "portal:status_documents": APPLICANT,
     "portal:interview_book": APPLICANT,
     "portal:interview_cancel": APPLICANT,
@@ -95,11 +96,14 @@ ROUTES = {
     "workspace:queue": MISSION,
     "workspace:queue_bulk": MISSION,
     "workspace:calendar": MISSION,
+    "workspace:application_take": MISSION,
     "workspace:slot_cancel": MISSION,
     "workspace:case": CASE,
     "workspace:case_action": CASE,
     "workspace:case_assign": CASE,
     "workspace:case_transfer": CASE,
+    "workspace:case_note_add": CASE,
+    "workspace:case_message_send": CASE,
     "workspace:interview_book": CASE,
     "workspace:document": CASE,
     "workspace:document_file": CASE,
@@ -122,6 +126,13 @@ API_OPERATIONS = {
     ("get", "/api/v1/cases/{reference}/actions"): CASE,
     ("post", "/api/v1/cases/{reference}/transitions"): CASE,
     ("post", "/api/v1/cases/{reference}/assignment"): CASE,
+    ("post", "/api/v1/cases/{reference}/interview"): CASE,
+    ("post", "/api/v1/cases/{reference}/interview/cancellation"): CASE,
+    ("post", "/api/v1/cases/{reference}/assessments/{kind}"): CASE,
+    ("post", "/api/v1/cases/{reference}/visa"): CASE,
+    ("post", "/api/v1/cases/{reference}/visa/refusal"): CASE,
+    ("post", "/api/v1/cases/{reference}/instructions"): CASE,
+    ("post", "/api/v1/cases/{reference}/transfer"): CASE,
     ("get", "/api/v1/missions"): PUBLIC,
     ("get", "/api/v1/missions/{code}/slots"): MISSION,
     ("get", "/api/v1/statistics"): STAFF,
@@ -394,8 +405,10 @@ def test_api_gives_staff_of_another_mission_404_for_every_case_operation(world, 
         for path, operations in schema["paths"].items():
             for method in operations:
                 kind = API_OPERATIONS[(method, path)]
-                url = path.replace("{reference}", world.case_a.reference).replace(
-                    "{code}", world.case_a.mission.code
+                url = (
+                    path.replace("{reference}", world.case_a.reference)
+                    .replace("{code}", world.case_a.mission.code)
+                    .replace("{kind}", "military")
                 )
                 body = json.dumps(_api_body(path, world))
                 response = (
@@ -427,7 +440,18 @@ def _api_body(path: str, world: World) -> dict:
         return {"action": "record_arrival", "reason": ""}
     if path.endswith("assignment"):
         return {"assignee": None}
-    return {}
+    # Valid bodies, so that the answer is about scope (404), not about the input.
+    return {
+        "interview": {"slot_id": 1},
+        "cancellation": {"reason": "moved"},
+        "military": {"favourable": True, "suitability": "suitable"},
+        "visa": {"visa_type": "D", "visa_number": "1", "valid_from": "2026-01-01",
+                 "valid_until": "2026-06-01"},
+        "refusal": {"reason": "forged"},
+        "instructions": {"entry_point": "a", "assembly_point": "b", "report_by": "2026-01-01",
+                         "contacts": "c"},
+        "transfer": {"mission": "ott", "reason": "moved"},
+    }.get(path.rsplit("/", 1)[-1].replace("{kind}", "military"), {})  # fmt: skip
 
 
 def test_applicants_see_only_their_own_case(world):

@@ -80,7 +80,7 @@ NAME_FIELDS = ("given_name", "surname", "native_name")
 REFERENCE_MATCHES = 500
 # At a mission with more cases than this, the nationality filter offers the
 # nationalities of its latest cases (a DISTINCT over all of them would read them all).
-NATIONALITIES_FROM_LATEST = 5000
+NATIONALITIES_FROM_LATEST = 1000
 
 
 def _spellings(word: str) -> list[str]:

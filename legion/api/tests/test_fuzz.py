@@ -56,7 +56,7 @@ def token(wsgi_calls, officer, case):
 
 
 FUZZ = settings(
-    max_examples=12,
+    max_examples=8,
     derandomize=True,
     deadline=None,
     database=None,
