@@ -104,6 +104,7 @@ ROUTES = {
     "workspace:case_transfer": CASE,
     "workspace:case_note_add": CASE,
     "workspace:case_message_send": CASE,
+    "workspace:information_request": CASE,
     "workspace:interview_book": CASE,
     "workspace:document": CASE,
     "workspace:document_file": CASE,
