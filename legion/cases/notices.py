@@ -98,6 +98,8 @@ WITHDRAWN_BY = {
 def case_event_notify(*, case: Case, event: CaseEvent) -> None:
     """React to one transition event: take back e-mails it makes wrong, and queue the
     applicant's notice of the decision, if it is one."""
+    if event.kind != CaseEvent.Kind.TRANSITION:
+        return
     if stale := WITHDRAWN_BY.get(event.action):
         outbox_messages_withdraw(case_id=case.pk, kinds=stale)
     notice = NOTICES.get(event.action)

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from legion.audit.services import audit_record
+from legion.cases.lifecycle import case_event_react
 from legion.cases.models import Case, CaseEvent
-from legion.cases.notices import case_event_notify
 from legion.cases.selectors import case_for_actor
 from legion.cases.states import FINAL_STATES, CaseState
 from legion.cases.workflow import TRANSITION_NAMES
@@ -83,6 +83,7 @@ def record_event(
         case=case,
         data={"event": event.pk, "action": action, "from": from_state, "to": to_state},
     )
+    case_event_react(case=case, event=event)
     return event
 
 
@@ -153,9 +154,6 @@ def _apply(case: Case, action: str, actor: Actor, reason: str, data: dict | None
         reason=reason,
         data=data,
     )
-    # Until the fan-out point for reactions to case events exists, the applicant's
-    # notice hangs here, in the transition's transaction.
-    case_event_notify(case=case, event=event)
     return event
 
 
