@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "legion.portal",
     "legion.workspace",
     "legion.reports",
+    "legion.dashboard",
     "legion.assisted",
     "legion.api",
     "legion.idempotency",

@@ -106,6 +106,8 @@ ERASURE_PLAN: dict[str, Scrub | Delete | Keep] = {
     "conversation.CaseNote": Delete(("case",)),
     "conversation.CaseMessage": Delete(("case",)),
     "conversation.InformationRequest": Delete(("case",)),
+    # Follows the erasure event like any other: the scrubbed specialty leaves its cell.
+    "dashboard.CaseFigures": Keep(("case",), "the cells the case is counted in: no names"),
 }
 
 
