@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from legion.advisories.services import case_acknowledge_advisories
 from legion.api.tokens import api_token_create
-from legion.cases.models import Case, CaseEvent, Document
+from legion.cases.models import Case, CaseEvent, Document, TravelLetter
 from legion.conversation.models import CaseMessage
 from legion.identity.models import DuplicateCandidate, WatchlistEntry, WatchlistHit
 from legion.interviews.models import InterviewSlot
@@ -59,6 +59,8 @@ ROUTES = {
     "portal:access_sent": PUBLIC,
     "portal:access_code": PUBLIC,
     "portal:access_link": PUBLIC,
+    "portal:letter_check_form": PUBLIC,
+    "portal:letter_check": PUBLIC,
     "portal:apply": APPLICANT,
     "portal:apply_mission": APPLICANT,
     "portal:apply_languages": APPLICANT,
@@ -215,6 +217,7 @@ class World:
     duplicate: DuplicateCandidate  # between two other cases, so case A stays out of HQ's scope
     hit: WatchlistHit
     message_a: CaseMessage  # the mission's message to A, with A's document attached
+    letter_code_a: str  # the code of A's travel letter (the public check shows initials only)
     london_staff: dict
     foreign_staff: dict  # Ottawa's staff and HQ: nothing of London's case is theirs
     analyst: object
@@ -267,6 +270,7 @@ def world(london, ottawa, officer, attache, consul, security, analyst, admin_use
         duplicate=duplicate,
         hit=hit,
         message_a=message_a,
+        letter_code_a=TravelLetter.objects.get(case=case_a).code,
         london_staff={"officer": officer, "attache": attache, "consul": consul},
         foreign_staff={
             "ottawa officer": _outsider(ottawa),
@@ -308,6 +312,7 @@ def url_for(route: Route, world: World) -> str:
         "country": "GB",
         "slug": "personal",
         "token": "not-a-real-token",
+        "code": world.letter_code_a,
         "app_label": "missions",
         "pk": world.duplicate.pk,
         "message_id": world.message_a.pk,

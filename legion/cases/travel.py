@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from legion.cases.instructions import instructions_email_queue
+from legion.cases.letters import travel_letter_issue
 from legion.cases.models import Case, TravelInstructions, VisaDecision
 from legion.cases.services import TransitionRefused, case_apply, case_lock
 from legion.missions.actors import Actor
@@ -91,5 +92,6 @@ def instructions_issue(
             language=case.language,
             issued_by=actor.user,
         )
+        travel_letter_issue(instructions=instructions)
         instructions_email_queue(instructions=instructions)
     return instructions
