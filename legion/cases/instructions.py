@@ -65,6 +65,21 @@ DEFAULT_EQUIPMENT = [
 ]
 
 
+def instructions_defaults(case: Case) -> dict[str, Any]:
+    """What the instructions form starts from: the mission's entry point, assembly
+    point and contacts in the applicant's language (English where a text has no
+    translation yet), and the usual checklists."""
+    mission = case.mission
+    with translation.override(case.language):
+        return {
+            "entry_point": mission.default_entry_point,
+            "assembly_point": mission.default_assembly_point,
+            "contacts": mission.default_contacts,
+            "documents_to_bring": list(DEFAULT_DOCUMENTS),
+            "equipment": list(DEFAULT_EQUIPMENT),
+        }
+
+
 def assembly_point_visible(case: Case) -> bool:
     """True only while the case holds an issued visa; the assembly point exists for the
     applicant from then on, and never before (nor while the case is on hold)."""
