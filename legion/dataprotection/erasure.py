@@ -103,6 +103,9 @@ ERASURE_PLAN: dict[str, Scrub | Delete | Keep] = {
     # attempts; there is nobody left to write to.
     "outbox.OutboxAttempt": Delete(("message__case",)),
     "outbox.OutboxMessage": Delete(("case",)),
+    "webhooks.WebhookDelivery": Keep(
+        ("case",), "reference, mission, state and event only: what erasure keeps anyway"
+    ),
     "conversation.CaseNote": Delete(("case",)),
     "conversation.CaseMessage": Delete(("case",)),
     "conversation.InformationRequest": Delete(("case",)),
