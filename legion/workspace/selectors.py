@@ -15,6 +15,7 @@ from legion.cases.counts import EstimatingPaginator, counts_by_state, total
 from legion.cases.models import REFERENCE_ALPHABET, Case, Document
 from legion.cases.paging import KeysetOrder, KeysetPage, keyset_page
 from legion.cases.states import OPEN_STATES, CaseState
+from legion.conversation.selectors import conversation_case_ids
 from legion.crypto import identity_number_index
 from legion.identity.normalise import name_forms
 from legion.interviews.models import Assessment, Interview, InterviewSlot
@@ -46,6 +47,11 @@ KEYSET_SORTS = {
     "-submitted": KeysetOrder("submitted_at", descending=True),
 }
 ASSIGNED_CHOICES = {"": "Anyone", "me": "Assigned to me", "none": "Unassigned"}
+CONVERSATION_CHOICES = {
+    "": "Any",
+    "waiting": "Waiting for the applicant",
+    "replied": "Applicant replied",
+}
 # Queue tabs: "open" gathers every state still moving, "all" adds closed ones.
 STATE_TABS = ("open", *(s.value for s in CaseState if s != CaseState.DRAFT), "all")
 
@@ -57,18 +63,21 @@ class QueueFilters:
     assigned: str = ""
     nationality: str = ""
     sort: str = "submitted"
+    conversation: str = ""
 
     @classmethod
     def from_query(cls, params: Any) -> QueueFilters:
         state = params.get("state", "open")
         assigned = params.get("assigned", "")
         sort = params.get("sort", "submitted")
+        conversation = params.get("conversation", "")
         return cls(
             q=params.get("q", "").strip()[:100],
             state=state if state in STATE_TABS else "open",
             assigned=assigned if assigned in ASSIGNED_CHOICES else "",
             nationality=params.get("nationality", "").strip().upper()[:2],
             sort=sort if sort in SORTS else "submitted",
+            conversation=conversation if conversation in CONVERSATION_CHOICES else "",
         )
 
     def as_query(self, **changes: str) -> dict[str, str]:
@@ -78,6 +87,7 @@ class QueueFilters:
             "assigned": self.assigned,
             "nationality": self.nationality,
             "sort": self.sort,
+            "conversation": self.conversation,
             **changes,
         }
         return {k: v for k, v in values.items() if v}
@@ -173,6 +183,8 @@ def mission_queue(*, actor: Actor, mission: Mission, filters: QueueFilters) -> Q
         cases = cases.filter(assigned_to__isnull=True)
     if filters.nationality:
         cases = cases.filter(applicant__nationality=filters.nationality)
+    if filters.conversation:
+        cases = cases.filter(pk__in=conversation_case_ids(filters.conversation))
     if filters.q:
         sees_passports = any(
             actor.has_role(role, mission.pk) for role in (Role.CONSULAR_OFFICER, Role.CONSUL)

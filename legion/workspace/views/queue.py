@@ -22,6 +22,7 @@ from legion.missions.models import Membership, Role
 from legion.workspace.access import mission_for_actor, staff_view, workspace_cases
 from legion.workspace.selectors import (
     ASSIGNED_CHOICES,
+    CONVERSATION_CHOICES,
     SORT_LABELS,
     STATE_TABS,
     QueueFilters,
@@ -101,6 +102,7 @@ def queue(request: HttpRequest, mission: str) -> HttpResponse:
         "query": urlencode(filters.as_query()),
         "sort_labels": SORT_LABELS,
         "assigned_choices": ASSIGNED_CHOICES,
+        "conversation_choices": CONVERSATION_CHOICES,
         "nationalities": [
             (code, countries.name(code))
             for code in mission_nationalities(
