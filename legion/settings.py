@@ -141,6 +141,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS") or (
 SITE_URL = envstr("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # Before the admin, so that its admin classes edit every language side by side.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -164,6 +166,7 @@ INSTALLED_APPS = [
     "legion.assisted",
     "legion.api",
     "legion.idempotency",
+    "legion.content",
     "legion.webhooks",
     "legion.demo",
     "legion.audit",
@@ -291,6 +294,12 @@ LANGUAGES = [
     ("ja", "日本語"),
 ]
 LOCALE_PATHS = [BASE_DIR / "legion" / "locale"]
+# Data an applicant reads (legion/*/translation.py) has a value per portal language;
+# English is the explicit fallback, marked lang="en" on the page (legion.locale.content).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A text typed without saying its language (demo, imports, the API) is English.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 # British English dates ("2 November 1994") instead of Django's American ones (legion/formats).
 FORMAT_MODULE_PATH = ["legion.formats"]
 USE_I18N = True

@@ -1,10 +1,13 @@
 """Booking interviews and signing assessments; each goes through the case workflow."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
 
 from legion.cases.models import Case, CaseEvent
 from legion.cases.services import TransitionRefused, case_apply, case_lock, record_event
@@ -13,7 +16,7 @@ from legion.interviews.invitations import interview_cancellation_queue, intervie
 from legion.interviews.models import Assessment, Interview, InterviewSlot
 from legion.interviews.selectors import current_interview, open_slots
 from legion.missions.actors import Actor
-from legion.missions.models import Role
+from legion.missions.models import Mission, Role
 
 
 def interview_book(*, reference: str, slot_id: int, actor: Actor, language: str = "") -> Interview:
@@ -134,6 +137,18 @@ def assessment_sign(
     return assessment
 
 
+def _location_translations(mission: Mission, location: str) -> dict[str, str]:
+    """The translations the mission's slots already have for this English location,
+    so that a new series reads in the applicant's language like the last one."""
+    known = (
+        InterviewSlot.objects.filter(mission=mission, location_en=location)
+        .order_by("-starts_at")
+        .first()
+    )
+    columns = [build_localized_fieldname("location", code) for code, _name in settings.LANGUAGES]
+    return {c: getattr(known, c) for c in columns if known and getattr(known, c)}
+
+
 def slot_series_create(
     *,
     mission_id: int,
@@ -150,10 +165,6 @@ def slot_series_create(
     """Create a series of slots at once, e.g. weekdays 09:00–17:00 every 45 minutes for two
     weeks. Times are in the mission's time zone; a slot must end by `day_ends`. Slots that
     would start at the same moment as an existing slot of the mission are skipped."""
-    from zoneinfo import ZoneInfo
-
-    from legion.missions.models import Mission
-
     if minutes < 5:
         raise ValueError(_("A slot must last at least 5 minutes."))
     if last_day < first_day:
@@ -180,16 +191,20 @@ def slot_series_create(
             "starts_at", flat=True
         )
     )
-    slots = [
-        InterviewSlot(
-            mission=mission,
-            starts_at=start,
-            ends_at=start + length,
-            location=location,
-            capacity=capacity,
-            languages=list(languages or []),
-        )
-        for start in wanted
-        if start not in taken
-    ]
+    translations = _location_translations(mission, location)
+    # The location is typed in English, whatever language the admin pages are in.
+    with translation.override(settings.LANGUAGE_CODE):
+        slots = [
+            InterviewSlot(
+                mission=mission,
+                starts_at=start,
+                ends_at=start + length,
+                location=location,
+                **translations,
+                capacity=capacity,
+                languages=list(languages or []),
+            )
+            for start in wanted
+            if start not in taken
+        ]
     return InterviewSlot.objects.bulk_create(slots)

@@ -13,9 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from legion.accounts.decorators import require_recent_auth
 from legion.cases.instructions import (
-    DEFAULT_DOCUMENTS,
-    DEFAULT_EQUIPMENT,
     EQUIPMENT,
+    instructions_defaults,
     instructions_pdf,
     instructions_pdf_filename,
 )
@@ -147,16 +146,11 @@ def instructions(request: HttpRequest, reference: str) -> HttpResponse:
     defaults; issuing them e-mails the applicant the instructions with the PDF."""
     actor: Actor = request.actor
     case = workspace_case(actor, reference, viewed="travel instructions form")
-    mission = case.mission
     form = InstructionsForm(
         request.POST or None,
         initial={
-            "entry_point": mission.default_entry_point,
-            "assembly_point": mission.default_assembly_point,
-            "contacts": mission.default_contacts,
+            **instructions_defaults(case),
             "report_by": timezone.localdate() + dt.timedelta(days=14),
-            "documents_to_bring": DEFAULT_DOCUMENTS,
-            "equipment": DEFAULT_EQUIPMENT,
         },
     )
     if request.method == "POST" and form.is_valid():
