@@ -9,7 +9,7 @@ import pytest
 from django.core.mail import EmailMessage
 from prometheus_client.parser import text_string_to_metric_families
 
-from legion.cases.services import case_transition
+from legion.cases.services import case_submit, case_transition
 from legion.missions.actors import Actor
 from legion.operations import metrics
 from legion.outbox.services import outbox_email_add
@@ -66,7 +66,7 @@ def test_transitions_requests_outbox_and_audit_head_are_counted(
 ):
     before = scrape(anonymous_client)
     with django_capture_on_commit_callbacks(execute=True):
-        case_transition(reference=case.reference, action="submit", actor=Actor.applicant(case.pk))
+        case_submit(reference=case.reference, actor=Actor.applicant(case.pk))
         case_transition(reference=case.reference, action="start_review", actor=Actor.staff(officer))
         outbox_email_add(
             email=EmailMessage(subject="s", body="b", to=["someone@example.org"]), kind="test"
@@ -93,7 +93,7 @@ def test_no_label_holds_personal_data_or_a_case_reference(
     metrics_settings, client, anonymous_client, case, officer
 ):
     applicant = case.applicant
-    case_transition(reference=case.reference, action="submit", actor=Actor.applicant(case.pk))
+    case_submit(reference=case.reference, actor=Actor.applicant(case.pk))
     client.force_login(officer)
     assert client.get(f"/staff/c/{case.reference}/").status_code == 200
     client.get(f"/staff/m/{case.mission.code}/queue/?q={applicant.surname}")
