@@ -529,6 +529,10 @@ LEGION_API_RATE_PER_ADDRESS = envrate("LEGION_API_RATE_PER_ADDRESS", "1200/60")
 LEGION_LETTER_CHECKS_PER_ADDRESS = envrate("LEGION_LETTER_CHECKS_PER_ADDRESS", "30/60")
 # How long HQ security keeps a case opened by breaking the glass.
 LEGION_BREAK_GLASS_MINUTES = envint("LEGION_BREAK_GLASS_MINUTES", "60")
+# Appeals: days after a refusal or referral within which the applicant may appeal
+# (once), and the service level: days the mission has to decide it.
+LEGION_APPEAL_DAYS = envint("LEGION_APPEAL_DAYS", "30")
+LEGION_APPEAL_DECISION_DAYS = envint("LEGION_APPEAL_DECISION_DAYS", "14")
 
 # Retention per final state: days after closing before personal data is erased.
 LEGION_RETENTION_DAYS = envstr(

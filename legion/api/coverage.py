@@ -134,6 +134,17 @@ NO_API: dict[str, str] = {
     "on the case page",
     "legion.conversation.services.case_message_attachment": "not yet: the applicant opens a "
     "message's file in the portal",
+    "legion.cases.letters.travel_letter_check": "the public check of a travel letter is a "
+    "page for border staff without an account (rate-limited, audited); no token needed",
+    "legion.cases.letters.letter_code_display": "display: the code in groups of four",
+    "legion.cases.letters.letter_code_normalise": "reads a typed code on the check page",
+    "legion.ratelimit.rate_limit_hit": "the letter check's own per-address limit (the API "
+    "has its middleware)",
+    "legion.audit.context.client_ip": "the letter check's rate-limit key",
+    "legion.cases.appeals.appeal_lodge": "not yet: the applicant appeals from the status page",
+    "legion.cases.appeals.appeal_may_lodge": "display: whether the status page offers an appeal",
+    "legion.cases.appeals.appeal_deadline": "display: the last day to appeal",
+    "legion.cases.appeals.appeal_decide": "not yet: staff decide an appeal on the case page",
     # Deliberately web-only.
     "legion.audit.break_glass.break_glass_open": "deliberately web-only: HQ staff state a "
     "reason in person, signed in with a second factor; no integration token opens cases "

@@ -341,6 +341,46 @@ class TravelLetter(models.Model):
         return f"{self.case} travel letter"
 
 
+class Appeal(models.Model):
+    """The applicant's one request to reconsider a refusal or a referral, decided by a
+    staff member other than the one who made the decision, within a service level."""
+
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed", _("Allowed: the application is looked at again")
+        DISMISSED = "dismissed", _("Dismissed: the decision stands")
+
+    # One per case: the applicant may ask once.
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="appeal_record")
+    appealed_state = models.CharField(max_length=30, choices=CaseState)
+    # Who made the decision appealed against: they may not decide the appeal.
+    decision_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_by_label = models.CharField(max_length=150, blank=True)
+    reason = EncryptedTextField()
+    lodged_at = models.DateTimeField(auto_now_add=True)
+    decide_by = models.DateField()
+    outcome = models.CharField(max_length=10, choices=Outcome, blank=True)
+    outcome_reason = EncryptedTextField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # Appeals still waiting, soonest due first (the service level).
+            models.Index(
+                fields=["decide_by"],
+                name="appeal_waiting",
+                condition=models.Q(decided_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} appeal"
+
+
 class AccessToken(models.Model):
     """A one-time link or code e-mailed to an applicant; only its hash is stored."""
 

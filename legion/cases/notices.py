@@ -75,6 +75,39 @@ NOTICES: dict[str, Notice] = {
         _("Your application continues"),
         (_("The checks are complete. Your application continues from where it was."),),
     ),
+    "appeal": Notice(
+        "appeal received",
+        _("We have received your appeal"),
+        (
+            _(
+                "We have received your request to reconsider the decision on your "
+                "application. Someone who did not make the decision will look at it and "
+                "we will write to you with the outcome."
+            ),
+        ),
+    ),
+    "allow_appeal": Notice(
+        "appeal allowed",
+        _("Your appeal: your application is looked at again"),
+        (
+            _(
+                "Your appeal has been allowed. The mission will look at your application "
+                "again and tell you about the next steps."
+            ),
+        ),
+        shows_reason=True,
+    ),
+    "dismiss_appeal": Notice(
+        "appeal dismissed",
+        _("Your appeal: the decision stands"),
+        (
+            _(
+                "We have reconsidered the decision on your application, and it stands. "
+                "This was your one appeal against it."
+            ),
+        ),
+        shows_reason=True,
+    ),
     "withdraw": Notice(
         "withdrawal",
         _("Your application is withdrawn"),

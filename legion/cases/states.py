@@ -18,6 +18,7 @@ class CaseState(models.TextChoices):
     REFERRED = "referred", _("Referred")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     ON_HOLD = "on_hold", _("On hold")
+    UNDER_APPEAL = "under_appeal", _("Under appeal")
 
 
 # States from which a case can still move forward (and so be withdrawn or held).
@@ -30,6 +31,8 @@ OPEN_STATES = (
     CaseState.VISA_PENDING,
     CaseState.VISA_ISSUED,
     CaseState.INSTRUCTIONS_ISSUED,
+    # A refusal being reconsidered is open again: it can be withdrawn or held.
+    CaseState.UNDER_APPEAL,
 )
 FINAL_STATES = (
     CaseState.ARRIVED,
@@ -43,3 +46,5 @@ VISA_GRANTED_STATES = (
     CaseState.INSTRUCTIONS_ISSUED,
     CaseState.ARRIVED,
 )
+# The decisions an applicant may ask once to have reconsidered.
+APPEALABLE_STATES = (CaseState.REJECTED, CaseState.REFERRED)

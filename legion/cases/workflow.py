@@ -19,7 +19,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, transition
 
-from legion.cases.states import OPEN_STATES, CaseState
+from legion.cases.states import APPEALABLE_STATES, OPEN_STATES, CaseState
 from legion.missions.actors import Actor
 from legion.missions.models import Role
 
@@ -182,6 +182,20 @@ def travelled_since_instructions(case: Any) -> bool:
         return False
     zone = ZoneInfo(case.mission.timezone)
     return timezone.localdate(timezone=zone) > timezone.localdate(instructions.issued_at, zone)
+
+
+@guard(_("The appeal must be lodged with its reason."), record=True)
+def appeal_lodged(case: Any) -> bool:
+    from legion.cases.models import Appeal
+
+    return Appeal.objects.filter(case=case, decided_at__isnull=True).exists()
+
+
+@guard(_("The appeal's outcome must be recorded with its reason."), record=True)
+def appeal_decided(case: Any) -> bool:
+    from legion.cases.models import Appeal
+
+    return Appeal.objects.filter(case=case, decided_at__isnull=False).exists()
 
 
 # Labels, whether a reason is required and which service alone takes the transition,
@@ -377,6 +391,42 @@ class CaseWorkflow:
     def release(self) -> str:
         previous, self.held_from_state = self.held_from_state, ""
         return previous
+
+    @transition(
+        field="state",
+        source=list(APPEALABLE_STATES),
+        target=S.UNDER_APPEAL,
+        permission=allowed(APPLICANT),
+        conditions=[appeal_lodged],
+        custom=info(_("Appeal the decision"), reason=True, service="appeal_lodge"),
+    )
+    def appeal(self) -> None:
+        pass
+
+    @transition(
+        field="state",
+        source=S.UNDER_APPEAL,
+        target=S.IN_REVIEW,
+        permission=allowed(Role.CONSULAR_OFFICER, Role.CONSUL),
+        conditions=[appeal_decided],
+        custom=info(_("Allow the appeal"), reason=True, service="appeal_decide"),
+    )
+    def allow_appeal(self) -> None:
+        pass
+
+    @transition(
+        field="state",
+        source=S.UNDER_APPEAL,
+        target=RETURN_VALUE(*APPEALABLE_STATES),
+        permission=allowed(Role.CONSULAR_OFFICER, Role.CONSUL),
+        conditions=[appeal_decided],
+        custom=info(_("Dismiss the appeal"), reason=True, danger=True, service="appeal_decide"),
+    )
+    def dismiss_appeal(self) -> str:
+        """Back to the decision that was appealed (a rejection or a referral)."""
+        from legion.cases.models import Appeal
+
+        return Appeal.objects.get(case=self).appealed_state
 
     @transition(
         field="state",

@@ -608,6 +608,22 @@ class ReasonForm(PortalForm):
     )
 
 
+class AppealForm(PortalForm):
+    reason = forms.CharField(
+        label=_("Why should the decision be reconsidered?"),
+        help_text=_(
+            "Say what you think was missed or is wrong, for example experience or documents "
+            "that were not taken into account."
+        ),
+        max_length=3000,
+        error_messages={
+            "required": _("Please say why the decision should be reconsidered."),
+            "max_length": _("Your reason must be 3000 characters or fewer."),
+        },
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
 class WithdrawForm(PortalForm):
     reason = forms.CharField(
         label=_("Would you like to tell us why? (optional)"),

@@ -117,6 +117,15 @@ STATUS_TEXTS = {
         _("There are other ways to help that need people like you. See the options below."),
         "closed",
     ),
+    S.UNDER_APPEAL: StatusText(
+        _("Appeal being considered"),
+        _(
+            "You asked for the decision on your application to be reconsidered. Someone "
+            "who did not make the decision is looking at it."
+        ),
+        _("You do not need to do anything now. We will e-mail you with the outcome."),
+        "progress",
+    ),
     S.WITHDRAWN: StatusText(
         _("Withdrawn"),
         _("You have withdrawn your application."),

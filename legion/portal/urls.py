@@ -46,6 +46,7 @@ urlpatterns = [
         "my-application/interview/cancel/", account.interview_cancel_view, name="interview_cancel"
     ),
     path("my-application/withdraw/", account.withdraw, name="withdraw"),
+    path("my-application/appeal/", account.appeal_view, name="appeal"),
     path("my-application/messages/", account.messages_view, name="messages"),
     path(
         "my-application/messages/<int:message_id>/document/",

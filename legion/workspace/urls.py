@@ -22,6 +22,7 @@ urlpatterns = [
     path("c/<str:reference>/notes/", case.case_note_add_view, name="case_note_add"),
     path("c/<str:reference>/messages/", case.case_message_send_view, name="case_message_send"),
     path("c/<str:reference>/ask/", case.information_request_view, name="information_request"),
+    path("c/<str:reference>/appeal/", case.appeal_decide_view, name="appeal_decide"),
     path("c/<str:reference>/transfer/", case.case_transfer_view, name="case_transfer"),
     path("c/<str:reference>/interview/book/", case.case_book_interview, name="interview_book"),
     path(

@@ -87,6 +87,10 @@ def test_the_table_names_the_service_of_every_transition_that_needs_a_record():
     assert {name for name, service in services.items() if service} == {
         *BARE_CALLS,
         "reject_after_interview",
+        # The appeal's record is the Appeal row (legion/cases/tests/test_appeals.py).
+        "appeal",
+        "allow_appeal",
+        "dismiss_appeal",
     }
     assert services["issue_instructions"] == "instructions_issue"
     assert services["record_arrival"] == ""

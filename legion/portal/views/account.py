@@ -17,10 +17,11 @@ from legion.cases.access import (
     access_redeem_link,
     access_request,
 )
+from legion.cases.appeals import appeal_deadline, appeal_lodge, appeal_may_lodge
 from legion.cases.documents import DocumentRefused
 from legion.cases.eligibility import evaluate_case
 from legion.cases.languages import language_name
-from legion.cases.models import Case, Document, TravelInstructions
+from legion.cases.models import Appeal, Case, Document, TravelInstructions
 from legion.cases.services import CaseError, case_available_actions, case_transition
 from legion.cases.states import FINAL_STATES, OPEN_STATES, VISA_GRANTED_STATES, CaseState
 from legion.conversation.services import (
@@ -159,6 +160,8 @@ def status(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
             "information_requests": information_requests_open(case=case),
             "is_closed": case.state in FINAL_STATES,
             "typical_wait": typical_wait(case),
+            "appeal_until": appeal_deadline(case) if appeal_may_lodge(case) else None,
+            "appeal": Appeal.objects.filter(case=case).first(),
         },
     )
 
@@ -391,3 +394,29 @@ def message_attachment(
     response["Cache-Control"] = "no-store, private"
     response._csp_config = DOWNLOAD_CSP
     return response
+
+
+@applicant_required
+def appeal_view(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
+    """Ask once, with a reason, for a rejection or referral to be reconsidered."""
+    if not appeal_may_lodge(case):
+        return redirect("portal:status")
+    form = forms.AppealForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal_lodge(reference=case.reference, actor=actor, reason=form.cleaned_data["reason"])
+        except CaseError as exc:
+            form.add_error("reason", exc.message)
+        else:
+            messages.success(request, _("Your appeal has been sent."))
+            return redirect("portal:status")
+    return page(
+        request,
+        "portal/account/appeal.html",
+        {
+            "form": form,
+            "case": case,
+            "appeal_until": appeal_deadline(case),
+            "back_url": reverse("portal:status"),
+        },
+    )

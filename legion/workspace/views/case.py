@@ -8,12 +8,14 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from legion.cases.appeals import appeal_decide
 from legion.cases.eligibility import evaluate_case
 from legion.cases.instructions import instructions_html
-from legion.cases.models import Case, Document, TravelInstructions, VisaDecision
+from legion.cases.models import Appeal, Case, Document, TravelInstructions, VisaDecision
 from legion.cases.services import (
     TRANSFERABLE_STATES,
     AvailableAction,
@@ -54,6 +56,10 @@ FORM_ACTIONS = {
     "issue_visa": "visa",
     "refuse_visa": "visa",
     "issue_instructions": "instructions",
+    # The applicant's own; decided from the appeal panel.
+    "appeal": "",
+    "allow_appeal": "appeal",
+    "dismiss_appeal": "appeal",
 }
 
 
@@ -134,6 +140,8 @@ def case_page_context(actor: Actor, case: Case) -> dict:
         "conversation": case_messages_read(case=case, actor=actor),
         "information_requests": information_requests_open(case=case),
         "document_kind_choices": Document.Kind.choices,
+        "appeal": Appeal.objects.filter(case=case).select_related("decided_by").first(),
+        "today": timezone.localdate(),
     }
     if context["instructions"] is not None:
         # Staff read them in English; the PDF link gives the applicant's language.
@@ -315,3 +323,26 @@ def case_book_interview(request: HttpRequest, reference: str) -> HttpResponse:
             "the applicant is sent an invitation with a calendar file.",
         )
     return _back_to_case(request, actor, case.reference)
+
+
+@require_POST
+@staff_view
+def appeal_decide_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Allow or dismiss the applicant's appeal, with the reason they will read."""
+    actor: Actor = request.actor
+    case = workspace_case(actor, reference)
+    outcome = request.POST.get("outcome", "")
+    try:
+        if outcome not in ("allow", "dismiss"):
+            raise CaseError("Choose whether the appeal is allowed or dismissed.", code="invalid")
+        appeal_decide(
+            reference=case.reference,
+            actor=actor,
+            allow=outcome == "allow",
+            reason=request.POST.get("reason", ""),
+        )
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Appeal decided; the applicant is told the outcome and why.")
+    return redirect(reverse("workspace:case", args=[case.reference]) + "#appeal")
