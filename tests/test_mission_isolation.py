@@ -93,6 +93,8 @@ ROUTES = {
     "audit:break_glass_log": STAFF,
     "reports:dashboard": STAFF,
     "reports:export": STAFF,
+    "dashboard:dashboard": STAFF,
+    "dashboard:csv": STAFF,
     "workspace:queue": MISSION,
     "workspace:queue_bulk": MISSION,
     "workspace:calendar": MISSION,
@@ -299,6 +301,7 @@ def url_for(route: Route, world: World) -> str:
         "token": "not-a-real-token",
         "app_label": "missions",
         "pk": world.duplicate.pk,
+        "chart": "all",
     }
     if route.name == "security:hit":
         values["pk"] = world.hit.pk
