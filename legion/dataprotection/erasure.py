@@ -72,6 +72,7 @@ ERASURE_PLAN: dict[str, Scrub | Delete | Keep] = {
     "cases.Applicant": Scrub(("case",), APPLICANT_SCRUB),
     "cases.Document": Delete(("case",)),  # and the files
     "cases.AccessToken": Delete(("case",)),
+    "api.ApplicantApiToken": Delete(("case",)),
     "cases.ServiceRecord": Scrub(
         ("case",),
         {
@@ -103,6 +104,9 @@ ERASURE_PLAN: dict[str, Scrub | Delete | Keep] = {
     # attempts; there is nobody left to write to.
     "outbox.OutboxAttempt": Delete(("message__case",)),
     "outbox.OutboxMessage": Delete(("case",)),
+    "webhooks.WebhookDelivery": Keep(
+        ("case",), "reference, mission, state and event only: what erasure keeps anyway"
+    ),
     "conversation.CaseNote": Delete(("case",)),
     "conversation.CaseMessage": Delete(("case",)),
     "conversation.InformationRequest": Delete(("case",)),
