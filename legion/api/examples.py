@@ -21,6 +21,7 @@ ACTION = {
     "reason_required": False,
     "danger": False,
     "unmet": ["Not all required documents have been verified."],
+    "service": "interview_book",
 }
 TALLY = {"key": "GB", "label": "United Kingdom", "count": 412, "shown": "412"}
 DOCUMENT = {
@@ -109,8 +110,17 @@ EXAMPLES: dict[str, dict] = {
             }
         ],
         "actions": [ACTION],
+        "assessments_offered": [],
     },
     "ActionOut": ACTION,
+    "AssessmentOfferOut": {
+        "kind": "military",
+        "label": "Military suitability (defence attaché)",
+        "unmet": [
+            "The interview begins at 2022-03-08 10:00 (mission time); its assessments can be "
+            "signed from then on."
+        ],
+    },
     "DocumentMeta": DOCUMENT,
     "DocumentRejectionIn": {"reason": DOCUMENT["rejection_reason"]},
     "MessageOut": MESSAGE,

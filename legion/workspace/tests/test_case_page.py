@@ -77,7 +77,7 @@ def test_draft_is_not_shown_to_staff(client_of, officer, case):
 def test_attache_sees_no_contact_details_passport_or_identity_documents(
     client_of, officer, attache, case
 ):
-    steps.scheduled(case, officer)
+    steps.interview_started(case, officer)
     response = page(client_of(attache), case)
     assert response.status_code == 200
     assert case.applicant.passport_number not in response.text
@@ -150,7 +150,7 @@ def test_reject_without_reason_shows_the_message(client_of, officer, case):
 def test_actions_with_side_effects_must_use_their_form(client_of, officer, attache, consul, case):
     steps.visa_pending(case, officer, attache, consul)
     response = act(client_of(consul), case, "refuse_visa", reason="No")
-    assert "has its own form" in response.text
+    assert "is taken only with its own form or endpoint (visa_refuse)" in response.text
     assert Case.objects.get(pk=case.pk).state == S.VISA_PENDING
 
 

@@ -20,6 +20,7 @@ from legion.cases.services import (
     CaseError,
     case_assign,
     case_available_actions,
+    case_submit,
     case_transfer,
     case_transition,
 )
@@ -34,7 +35,7 @@ from legion.conversation.services import (
 )
 from legion.interviews.models import Assessment, Interview
 from legion.interviews.selectors import current_interview, open_slots
-from legion.interviews.services import interview_book, interview_cancel
+from legion.interviews.services import assessments_offered, interview_book, interview_cancel
 from legion.missions.actors import Actor
 from legion.missions.models import Mission
 from legion.outbox.selectors import outbox_messages_of_case
@@ -43,8 +44,8 @@ from legion.workspace.forms import BookingForm, TransferForm
 from legion.workspace.views.common import render_at
 from legion.workspace.views.queue import mission_officers
 
-# Transitions with side effects have their own form and service; the case page links
-# to the form instead of offering a bare button, and case_action refuses them.
+# Transitions the table gives their own service have their own form here; the case page
+# links to the form instead of offering a bare button (the service refuses a bare call).
 FORM_ACTIONS = {
     "schedule_interview": "booking",
     "complete_interview": "interview",
@@ -121,14 +122,10 @@ def case_page_context(actor: Actor, case: Case) -> dict:
         "past_interviews": [i for i in case.interviews.all() if i != interview],  # newest first
         "military": assessments.get(Assessment.Kind.MILITARY),
         "consular": assessments.get(Assessment.Kind.CONSULAR),
-        "can_sign_military": access.is_attache
-        and interview is not None
-        and case.state == CaseState.INTERVIEW_SCHEDULED
-        and Assessment.Kind.MILITARY not in assessments,
-        "can_sign_consular": access.is_consul
-        and interview is not None
-        and case.state == CaseState.INTERVIEW_SCHEDULED
-        and Assessment.Kind.CONSULAR not in assessments,
+        # The interviews domain says which form this actor is offered, and why not yet.
+        "assessment_offers": {
+            offer.kind: offer for offer in assessments_offered(case=case, actor=actor)
+        },
         "visa": visa if access.sees_travel else None,
         "instructions": instructions if access.sees_travel else None,
         "acknowledgements": list(case.acknowledgements.all()),
@@ -168,10 +165,10 @@ def case_action(request: HttpRequest, reference: str) -> HttpResponse:
     action = request.POST.get("action", "")
     reason = request.POST.get("reason", "")
     try:
-        if action in FORM_ACTIONS:
-            raise CaseError("This action has its own form on the case page.", code="use_form")
         if action == "cancel_interview":
             interview_cancel(reference=case.reference, actor=actor, reason=reason)
+        elif action == "submit":  # assisted intake: the officer submits the draft
+            case_submit(reference=case.reference, actor=actor)
         else:
             case_transition(reference=case.reference, action=action, actor=actor, reason=reason)
     except CaseError as exc:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_queue_and_search_indexes'),
+        ('cases', '0005_applicant_names_by_id'),
     ]
 
     operations = [
