@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_applicant_names_by_id'),
+        ('cases', '0006_travel_letter'),
     ]
 
     operations = [
