@@ -160,9 +160,11 @@ INSTALLED_APPS = [
     "legion.portal",
     "legion.workspace",
     "legion.reports",
+    "legion.dashboard",
     "legion.assisted",
     "legion.api",
     "legion.idempotency",
+    "legion.webhooks",
     "legion.demo",
     "legion.audit",
     "legion.accounts",
@@ -363,6 +365,12 @@ if LEGION_OUTBOX_LEASE_SECONDS <= 2 * _smtp_timeout:  # noqa: SIM300 (reads as t
         "attempt could be taken for a dead one and the e-mail sent twice"
     )
 
+# Webhooks (legion/webhooks): how long one POST may take (at most a third of the outbox
+# lease, so a slow answer is never taken for a dead worker), and whether plain-HTTP
+# endpoints are allowed (development and tests on loopback only).
+LEGION_WEBHOOK_TIMEOUT_SECONDS = envint("LEGION_WEBHOOK_TIMEOUT_SECONDS", "10")
+LEGION_WEBHOOK_ALLOW_HTTP = envbool("LEGION_WEBHOOK_ALLOW_HTTP", "false")
+
 TASKS = {
     "default": {
         "BACKEND": envstr("LEGION_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -492,6 +500,11 @@ def _check_production() -> None:
         )
     if LEGION_PROXY_COUNT < 0:
         raise ImproperlyConfigured("LEGION_PROXY_COUNT must be 0 or more")
+    if LEGION_WEBHOOK_ALLOW_HTTP:
+        raise ImproperlyConfigured(
+            "LEGION_WEBHOOK_ALLOW_HTTP must be false in production: signed case events "
+            "go to HTTPS endpoints only"
+        )
 
 
 _check_production()

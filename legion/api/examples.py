@@ -48,7 +48,14 @@ EXAMPLES: dict[str, dict] = {
         ]
     },
     "CaseSummary": SUMMARY,
-    "CasePage": {"count": 1, "page": 1, "page_size": 50, "results": [SUMMARY]},
+    "CasePage": {
+        "count": 1,
+        "count_is_estimate": False,
+        "page": 1,
+        "page_size": 50,
+        "results": [SUMMARY],
+        "next": None,
+    },
     "CaseDetail": {
         **SUMMARY,
         "held_from_state": "",

@@ -36,10 +36,19 @@ class CaseSummary(Schema):
 
 
 class CasePage(Schema):
-    count: int
+    count: int = Field(
+        description="How many cases match: exact up to 1,000, beyond that an estimate "
+        "from the database's statistics (then count_is_estimate is true)."
+    )
+    count_is_estimate: bool = False
     page: int
     page_size: int
     results: list[CaseSummary]
+    next: str | None = Field(
+        None,
+        description="Cursor of the next page (pass it as `after`), null on the last page. "
+        "Following cursors costs the same at any depth; `page` numbers count from the start.",
+    )
 
 
 class ApplicantOut(Schema):

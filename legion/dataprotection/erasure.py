@@ -103,9 +103,14 @@ ERASURE_PLAN: dict[str, Scrub | Delete | Keep] = {
     # attempts; there is nobody left to write to.
     "outbox.OutboxAttempt": Delete(("message__case",)),
     "outbox.OutboxMessage": Delete(("case",)),
+    "webhooks.WebhookDelivery": Keep(
+        ("case",), "reference, mission, state and event only: what erasure keeps anyway"
+    ),
     "conversation.CaseNote": Delete(("case",)),
     "conversation.CaseMessage": Delete(("case",)),
     "conversation.InformationRequest": Delete(("case",)),
+    # Follows the erasure event like any other: the scrubbed specialty leaves its cell.
+    "dashboard.CaseFigures": Keep(("case",), "the cells the case is counted in: no names"),
 }
 
 

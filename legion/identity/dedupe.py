@@ -13,7 +13,12 @@ from legion.cases.states import CaseState
 from legion.identity.batch import PersonRow, link_people
 from legion.identity.model import parameters
 from legion.identity.models import DuplicateCandidate
-from legion.identity.people import DUPLICATE_THRESHOLD, applicant_people, best_score
+from legion.identity.people import (
+    DUPLICATE_THRESHOLD,
+    applicant_people,
+    best_score,
+    review_explanation,
+)
 
 
 def applicants_dedupe(
@@ -60,7 +65,7 @@ def applicants_dedupe(
                 case=later,
                 other_case=earlier,
                 score=score.probability,
-                explanation=score.explanation,
+                explanation=review_explanation(score),
             )
         )
     DuplicateCandidate.objects.bulk_create(opened)

@@ -18,7 +18,9 @@ class ReviewDecision(models.Model):
     """Fields shared by both kinds of review item."""
 
     score = models.FloatField()
-    # Per-field comparison: {"surname": {"a": ..., "b": ..., "score": 0.93}, ...}
+    # Per-field comparison: {"surname": {"level": "phonetic", "weight": 3.2, ...}, ...};
+    # never the values compared (people.review_explanation): the page reads those from
+    # the records.
     explanation = models.JSONField(default=dict)
     status = models.CharField(
         max_length=10, choices=ReviewStatus, default=ReviewStatus.OPEN, db_index=True
@@ -109,7 +111,8 @@ class ApplicantFeatures(models.Model):
 
 class IdentityKey(models.Model):
     """One blocking key of an applicant or a watch-list entry: records that share a key
-    are compared. Passport-derived keys are keyed hashes (blind indexes)."""
+    are compared. Stored as "<rule>:<keyed hash>" (a blind index of the whole key, see
+    people.identity_key_hasher): the index holds no name, birth date, home or number."""
 
     key = models.CharField(max_length=80)
     applicant = models.ForeignKey(

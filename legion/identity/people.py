@@ -156,22 +156,79 @@ def duplicate_prior() -> float:
     return parameters().prior_for(applicant_population())
 
 
-def best_score(ours: list[Person], theirs: list[Person], *, prior: float | None = None) -> Score:
-    """The score of the best-matching readings of two people, explained (most people
-    have one reading: then there is nothing to choose)."""
+def best_readings(
+    ours: list[Person], theirs: list[Person], *, prior: float | None = None
+) -> tuple[Person, Person]:
+    """The best-matching readings of two people (most people have one reading: then
+    there is nothing to choose)."""
     pairs = [(a, b) for a in ours for b in theirs]
     if len(pairs) > 1:
-        pairs = [max(pairs, key=lambda pair: match_weight(*pair, prior=prior))]
-    return compare(*pairs[0], prior=prior)
+        return max(pairs, key=lambda pair: match_weight(*pair, prior=prior))
+    return pairs[0]
+
+
+def best_score(ours: list[Person], theirs: list[Person], *, prior: float | None = None) -> Score:
+    """The score of the best-matching readings of two people, explained."""
+    return compare(*best_readings(ours, theirs, prior=prior), prior=prior)
+
+
+# What a review item keeps of the model's explanation per field: which level was
+# reached and its weight, never the values compared (both people's passport numbers,
+# names and homes would otherwise sit in plain JSON). The review page reads the values
+# from the people's own records (`review_values`).
+STORED_EXPLANATION_KEYS = ("label", "level", "level_label", "weight")
+
+
+def review_explanation(score: Score) -> dict[str, dict[str, object]]:
+    """The explanation of `score` as a review item stores it: without the values."""
+    return {
+        name: {key: field[key] for key in STORED_EXPLANATION_KEYS if key in field}
+        for name, field in score.explanation.items()
+    }
+
+
+def review_values(
+    applicant: Applicant, other: Applicant | WatchlistEntry
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The values HQ security compares on a review page, per field, as given: read
+    (and decrypted) from the applicant's and the other person's records now; for a
+    watch-list entry, its reading closest to the applicant."""
+    ours = applicant_people(applicant)
+    if isinstance(other, WatchlistEntry):
+        theirs, prior = entry_people(other) or [person()], WATCHLIST_PRIOR
+    else:
+        theirs, prior = applicant_people(other), None
+    a, b = best_readings(ours, theirs, prior=prior)
+    return dict(a.shown), dict(b.shown)
+
+
+IDENTITY_KEY_DOMAIN = "identity-key:"
+
+
+def identity_key_hasher() -> Callable[[str], str]:
+    """The stored form of a blocking key: its rule in clear (screening tells name-only
+    keys apart by it), the rest a keyed hash (HMAC-SHA256 under LEGION_BLIND_INDEX_KEY)
+    of the whole key, so the index holds no name, date of birth, home or number.
+    The key is read once: for loops over many people."""
+    secret = settings.LEGION_BLIND_INDEX_KEY.encode()
+
+    def hashed(key: str) -> str:
+        rule = key.partition(":")[0]
+        digest = hmac.new(secret, f"{IDENTITY_KEY_DOMAIN}{key}".encode(), hashlib.sha256)
+        return f"{rule}:{digest.hexdigest()[:40]}"
+
+    return hashed
 
 
 def people_keys(
     people: Iterable[Person], *, name_only: bool, keyer: Callable[[str], str] | None = None
 ) -> set[str]:
+    """The blocking keys of these people as IdentityKey stores them (keyed hashes)."""
     keys: set[str] = set()
     for p in people:
         keys |= index_keys(p, passport_key=keyer or passport_key, name_only=name_only)
-    return keys
+    hashed = identity_key_hasher()
+    return {hashed(key) for key in keys}
 
 
 def applicant_shown(applicant: Applicant | dict) -> dict[str, str]:

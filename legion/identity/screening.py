@@ -33,12 +33,12 @@ from legion.identity.people import (
     WATCHLIST_PRIOR,
     WATCHLIST_THRESHOLD,
     applicant_people,
-    applicant_shown,
     best_score,
     duplicate_prior,
     entry_people,
     passport_keyer,
     people_keys,
+    review_explanation,
     stored_people,
 )
 from legion.missions.actors import Actor
@@ -134,9 +134,7 @@ def _candidates_sql(case: Case, keys: set[str]) -> tuple[str, list]:
     duplicate_sql, duplicate_params = _one_of(duplicate_keys(keys))
     any_keys, any_params = _one_of(keys)
     sql = f"""
-        SELECT 'a', c.id, a.passport_number, f.variants, a.given_name, a.surname,
-               a.date_of_birth, a.sex, a.nationality, a.place_of_birth, a.address_line_1,
-               a.address_town, a.address_postcode, NULL, NULL, NULL
+        SELECT 'a', c.id, a.passport_number, f.variants, NULL, NULL, NULL
         FROM (SELECT DISTINCT applicant_id FROM {_KEYS}
               WHERE {_qn("key")} {duplicate_sql} AND applicant_id IS NOT NULL
                 AND applicant_id <> %s
@@ -149,8 +147,7 @@ def _candidates_sql(case: Case, keys: set[str]) -> tuple[str, list]:
             WHERE (d.case_id = %s AND d.other_case_id = c.id)
                OR (d.case_id = c.id AND d.other_case_id = %s))
         UNION ALL
-        SELECT 'e', e.id, NULL, e.properties, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-               NULL, NULL, e.source, e.entity_id, e.caption
+        SELECT 'e', e.id, NULL, e.properties, e.source, e.entity_id, e.caption
         FROM {_ENTRIES} e
         WHERE e.active AND e.id IN (
             SELECT entry_id FROM {_KEYS}
@@ -220,12 +217,13 @@ def case_screen(*, case: Case) -> ScreeningResult:
     candidates: list[tuple[int, list[Person]]] = []
     entries: list[WatchlistEntry] = []
     for row in _screening_rows(case, ours):
-        kind, pk, passport, data, *values, source, entity_id, caption = row
+        kind, pk, passport, data, source, entity_id, caption = row
         data = json.loads(data) if isinstance(data, str) else data
         if kind == "a":
-            shown = dict(zip(_SHOWN_COLUMNS, values, strict=True))
-            shown["passport_number"] = passport_field.from_db_value(passport, None, connection)
-            candidates.append((pk, stored_people(data, applicant_shown(shown))))
+            # Review items keep no values (see review_explanation): the candidate's
+            # stored features and its passport number are all the scoring needs.
+            passport = passport_field.from_db_value(passport, None, connection)
+            candidates.append((pk, stored_people(data, {"passport_number": passport or ""})))
         else:
             entries.append(
                 WatchlistEntry(
@@ -239,19 +237,6 @@ def case_screen(*, case: Case) -> ScreeningResult:
     if result.hits:
         case_hold_for_watchlist_hits(case, result.hits)
     return result
-
-
-_SHOWN_COLUMNS = (
-    "given_name",
-    "surname",
-    "date_of_birth",
-    "sex",
-    "nationality",
-    "place_of_birth",
-    "address_line_1",
-    "address_town",
-    "address_postcode",
-)
 
 
 def _open_duplicates(
@@ -268,7 +253,7 @@ def _open_duplicates(
                     case=case,
                     other_case_id=other_case_id,
                     score=score.probability,
-                    explanation=score.explanation,
+                    explanation=review_explanation(score),
                 )
             )
     _insert(created)
@@ -309,7 +294,10 @@ def _screen_against_watchlists(
         if score.probability >= WATCHLIST_THRESHOLD:
             hits.append(
                 WatchlistHit(
-                    case=case, entry=entry, score=score.probability, explanation=score.explanation
+                    case=case,
+                    entry=entry,
+                    score=score.probability,
+                    explanation=review_explanation(score),
                 )
             )
     _insert(hits)

@@ -25,6 +25,7 @@ from legion.identity.decisions import (
 )
 from legion.identity.model import COMPARISONS
 from legion.identity.models import DuplicateCandidate, ReviewStatus, WatchlistHit
+from legion.identity.people import review_values
 from legion.identity.selectors import REVIEW_KINDS, review_items
 from legion.missions.models import Mission, Role
 from legion.workspace.access import staff_view
@@ -106,8 +107,12 @@ def _row(item: Any) -> dict[str, Any]:
     }
 
 
-def _comparison_rows(explanation: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per compared field: both values, what the model made of them, the weight."""
+def _comparison_rows(
+    explanation: dict[str, Any], values: tuple[dict[str, str], dict[str, str]]
+) -> list[dict[str, Any]]:
+    """One row per compared field: both values (from the people's records, see
+    review_values), what the model made of them at screening, the weight."""
+    ours, theirs = values
     rows = []
     for comparison in COMPARISONS:
         field = explanation.get(comparison.name, {})
@@ -115,8 +120,8 @@ def _comparison_rows(explanation: dict[str, Any]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "label": comparison.label,
-                "a": field.get("a", ""),
-                "b": field.get("b", ""),
+                "a": ours.get(comparison.name, ""),
+                "b": theirs.get(comparison.name, ""),
                 "level": field.get("level_label", ""),
                 "weight": weight,
                 "effect": "for" if weight > 0.05 else "against" if weight < -0.05 else "neutral",
@@ -140,7 +145,9 @@ def duplicate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "identity/duplicate.html",
         {
             "item": item,
-            "rows": _comparison_rows(item.explanation),
+            "rows": _comparison_rows(
+                item.explanation, review_values(item.case.applicant, item.other_case.applicant)
+            ),
             "is_open": item.status == ReviewStatus.OPEN,
         },
     )
@@ -165,7 +172,9 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "identity/hit.html",
         {
             "item": item,
-            "rows": _comparison_rows(item.explanation),
+            "rows": _comparison_rows(
+                item.explanation, review_values(item.case.applicant, item.entry)
+            ),
             "listed": [(label, ", ".join(values)) for label, values in listed if values],
             "is_open": item.status == ReviewStatus.OPEN,
         },

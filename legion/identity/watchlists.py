@@ -26,6 +26,7 @@ from legion.identity.people import (
     best_score,
     entry_people,
     people_keys,
+    review_explanation,
     stored_people,
 )
 from legion.identity.screening import case_hold_for_watchlist_hits
@@ -225,7 +226,7 @@ def _rescreen(entries: Iterable[WatchlistEntry], result: ImportResult) -> None:
                             case=locked,
                             entry=entry,
                             score=score.probability,
-                            explanation=score.explanation,
+                            explanation=review_explanation(score),
                         )
                     )
             if hits:

@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 
-from legion.cases.counts import counts_by_state, total
+from legion.cases.counts import EstimatingPaginator, counts_by_state, total
 from legion.cases.models import REFERENCE_ALPHABET, Case, Document
+from legion.cases.paging import KeysetOrder, KeysetPage, keyset_page
 from legion.cases.policy import cases_for
 from legion.cases.states import OPEN_STATES, CaseState
+from legion.conversation.selectors import conversation_case_ids
 from legion.crypto import identity_number_index
 from legion.identity.normalise import name_forms
 from legion.interviews.models import Assessment, Interview, InterviewSlot
@@ -37,7 +40,18 @@ SORT_LABELS = {
     "state": "State",
     "interview": "Interview time",
 }
+# Sorts whose pages link to each other by keyset cursors (legion.cases.paging): the
+# default ones, read through the index case_mission_submitted at any depth.
+KEYSET_SORTS = {
+    "submitted": KeysetOrder("submitted_at"),
+    "-submitted": KeysetOrder("submitted_at", descending=True),
+}
 ASSIGNED_CHOICES = {"": "Anyone", "me": "Assigned to me", "none": "Unassigned"}
+CONVERSATION_CHOICES = {
+    "": "Any",
+    "waiting": "Waiting for the applicant",
+    "replied": "Applicant replied",
+}
 # Queue tabs: "open" gathers every state still moving, "all" adds closed ones.
 STATE_TABS = ("open", *(s.value for s in CaseState if s != CaseState.DRAFT), "all")
 
@@ -49,18 +63,21 @@ class QueueFilters:
     assigned: str = ""
     nationality: str = ""
     sort: str = "submitted"
+    conversation: str = ""
 
     @classmethod
     def from_query(cls, params: Any) -> QueueFilters:
         state = params.get("state", "open")
         assigned = params.get("assigned", "")
         sort = params.get("sort", "submitted")
+        conversation = params.get("conversation", "")
         return cls(
             q=params.get("q", "").strip()[:100],
             state=state if state in STATE_TABS else "open",
             assigned=assigned if assigned in ASSIGNED_CHOICES else "",
             nationality=params.get("nationality", "").strip().upper()[:2],
             sort=sort if sort in SORTS else "submitted",
+            conversation=conversation if conversation in CONVERSATION_CHOICES else "",
         )
 
     def as_query(self, **changes: str) -> dict[str, str]:
@@ -70,6 +87,7 @@ class QueueFilters:
             "assigned": self.assigned,
             "nationality": self.nationality,
             "sort": self.sort,
+            "conversation": self.conversation,
             **changes,
         }
         return {k: v for k, v in values.items() if v}
@@ -165,6 +183,8 @@ def mission_queue(*, actor: Actor, mission: Mission, filters: QueueFilters) -> Q
         cases = cases.filter(assigned_to__isnull=True)
     if filters.nationality:
         cases = cases.filter(applicant__nationality=filters.nationality)
+    if filters.conversation:
+        cases = cases.filter(pk__in=conversation_case_ids(filters.conversation))
     if filters.q:
         sees_passports = any(
             actor.has_role(role, mission.pk) for role in (Role.CONSULAR_OFFICER, Role.CONSUL)
@@ -174,6 +194,38 @@ def mission_queue(*, actor: Actor, mission: Mission, filters: QueueFilters) -> Q
         live = Interview.objects.filter(case=OuterRef("pk"), status__in=LIVE)
         cases = cases.annotate(interview_at=Subquery(live.values("slot__starts_at")[:1]))
     return cases.select_related("applicant", "assigned_to").order_by(*SORTS[filters.sort])
+
+
+def queue_page(cases: QuerySet[Case], *, sort: str, params: Any, per_page: int) -> Any:
+    """One page of the queue from the request's `page`, `after` and `before`, with the
+    query strings of its neighbours (`previous_query`, `next_query`). Keyset pages for
+    the submission-time sorts, numbered pages for the others; raises InvalidCursor for
+    a cursor that is not one."""
+    try:
+        number = max(1, int(params.get("page") or 1))
+    except ValueError:
+        number = 1
+    order = KEYSET_SORTS.get(sort)
+    if order is None:
+        page = EstimatingPaginator(cases, per_page).get_page(number)
+        page.previous_query = f"page={page.number - 1}"
+        page.next_query = f"page={page.number + 1}"
+        return page
+    keyset: KeysetPage = keyset_page(
+        cases,
+        order=order,
+        per_page=per_page,
+        after=params.get("after") or None,
+        before=params.get("before") or None,
+        number=number,
+    )
+    keyset.previous_query = urlencode(
+        {"page": keyset.previous_page_number, "before": keyset.previous_cursor or ""}
+    )
+    keyset.next_query = urlencode(
+        {"page": keyset.next_page_number, "after": keyset.next_cursor or ""}
+    )
+    return keyset
 
 
 def queue_page_details(cases: list[Case]) -> list[Case]:

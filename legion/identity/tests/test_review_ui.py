@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from legion.advisories.services import case_acknowledge_advisories
 from legion.cases.models import Case, CaseEvent
@@ -101,6 +102,29 @@ def test_side_by_side_comparison_explains_every_field(client, security, reviews)
     for text in ("Serhiy", "Sergei", "Kyiv", "Kiev", "Sounds alike", "Passport or ID number"):
         assert text in page
     assert reviews["earlier"].reference in page and reviews["later"].reference in page
+
+
+def test_review_items_keep_what_matched_and_the_page_reads_values_from_the_records(
+    client, security, reviews
+):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT explanation FROM identity_duplicatecandidate")
+        (stored,) = cursor.fetchone()
+        cursor.execute("SELECT explanation FROM identity_watchlisthit")
+        (hit_stored,) = cursor.fetchone()
+    for raw in (str(stored), str(hit_stored)):
+        for value in ("FA1234567", "Serhiy", "Sergei", "Kovalenko", "1990-03-14", "Dmytro"):
+            assert value not in raw
+    explanation = reviews["duplicate"].explanation
+    assert explanation["passport_number"]["level"] == "exact"
+    assert explanation["given_name"]["weight"] != 0
+    client.force_login(security)
+    page = client.get(f"/staff/security/duplicates/{reviews['duplicate'].pk}/").content.decode()
+    assert page.count("FA1234567") == 2  # both sides, decrypted from the applicants
+    assert "1990-03-14" in page
+    hit = client.get(f"/staff/security/watchlist-hits/{reviews['hit'].pk}/").content.decode()
+    assert "Dmytro" in hit or "Дмитро" in hit
+    assert "1984-07-21" in hit
 
 
 def test_dismissing_a_hit_from_the_page_lifts_the_hold(client, security, reviews):

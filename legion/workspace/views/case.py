@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from legion.advisories.models import Acknowledgement
 from legion.cases.eligibility import evaluate_case
 from legion.cases.instructions import instructions_html
-from legion.cases.models import Case, TravelInstructions, VisaDecision
+from legion.cases.models import Case, Document, TravelInstructions, VisaDecision
 from legion.cases.policy import CaseAccess, case_for, cases_for
 from legion.cases.services import (
     TRANSFERABLE_STATES,
@@ -125,6 +125,7 @@ def case_page_context(actor: Actor, case: Case) -> dict:
         "notes": case_notes_read(case=case, actor=actor),
         "conversation": case_messages_read(case=case, actor=actor),
         "information_requests": information_requests_open(case=case),
+        "document_kind_choices": Document.Kind.choices,
     }
     if context["instructions"] is not None:
         # Staff read them in English; the PDF link gives the applicant's language.

@@ -2,11 +2,12 @@
 beside `legion serve`. Today the database backend's worker (django-tasks-db); the
 same command will run whichever backend TASKS configures. At start it queues again
 every outbox message a previous worker left undelivered (killed mid-attempt, or its
-task lost)."""
+task lost), and books the daily reminder of requests for information if none waits."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from legion.conversation.tasks import reminders_ensure_scheduled
 from legion.outbox.services import outbox_recover
 
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if recovered := outbox_recover():
             self.stderr.write(f"Outbox: {recovered} undelivered message(s) queued again.")
+        if reminders_ensure_scheduled():
+            self.stderr.write("Reminders of requests for information: daily run booked.")
         call_command(
             "db_worker",
             interval=options["interval"],
