@@ -294,13 +294,15 @@ def test_openapi_lists_the_malformed_body_and_too_large_answers_of_every_write(a
 
 
 def test_list_pages_follow_the_next_cursor_newest_first(api, submitted):
-    others = [f.CaseFactory(mission=submitted.mission) for _ in range(4)]  # drafts
+    # In review, with no submission time (taken straight into a state): they sort first.
+    others = [set_state(f.CaseFactory(mission=submitted.mission), S.IN_REVIEW) for _ in range(4)]
+    f.CaseFactory(mission=submitted.mission)  # a draft: the applicant's, never listed
     body = api.get("/api/v1/cases", {"page_size": 2}).json()
     seen = [c["reference"] for c in body["results"]]
     while body["next"]:
         body = api.get("/api/v1/cases", {"page_size": 2, "after": body["next"]}).json()
         seen += [c["reference"] for c in body["results"]]
-    # Drafts (no submission time) first, newest first; then the submitted case.
+    # No submission time first, newest first; then the submitted case.
     assert seen == [c.reference for c in others[::-1]] + [submitted.reference]
     assert body["count"] == 5 and body["count_is_estimate"] is False
 
