@@ -190,8 +190,16 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return error(request, 422, "The request is not valid.", "invalid", errors=errors)
 
 
-from legion.api import cases, decisions, reference  # noqa: E402  (routers import `api` helpers)
+from legion.api import (  # noqa: E402  (routers import `api` helpers)
+    cases,
+    conversation,
+    decisions,
+    documents,
+    reference,
+)
 
 api.add_router("/cases", cases.router)
 api.add_router("/cases", decisions.router)
+api.add_router("/cases", documents.router)
+api.add_router("/cases", conversation.router)
 api.add_router("/", reference.router)

@@ -32,6 +32,7 @@ from legion.cases.services import (
 )
 from legion.cases.states import CaseState
 from legion.interviews.selectors import current_interview, current_interview_assessments
+from legion.interviews.services import assessments_offered
 from legion.missions.actors import Actor
 
 router = Router(tags=["cases"])
@@ -92,8 +93,16 @@ def actions(case: Case, actor: Actor) -> list[dict]:
             "reason_required": a.reason_required,
             "danger": a.danger,
             "unmet": list(a.unmet),
+            "service": a.service,
         }
         for a in case_available_actions(case=case, actor=actor)
+    ]
+
+
+def assessment_offers(case: Case, actor: Actor) -> list[dict]:
+    return [
+        {"kind": o.kind, "label": o.label, "unmet": list(o.unmet)}
+        for o in assessments_offered(case=case, actor=actor)
     ]
 
 
@@ -178,6 +187,7 @@ def detail(case: Case, actor: Actor) -> dict:
             for e in case.events.all()
         ],
         "actions": actions(case, actor),
+        "assessments_offered": assessment_offers(case, actor),
     }
 
 

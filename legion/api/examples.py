@@ -21,8 +21,29 @@ ACTION = {
     "reason_required": False,
     "danger": False,
     "unmet": ["Not all required documents have been verified."],
+    "service": "interview_book",
 }
 TALLY = {"key": "GB", "label": "United Kingdom", "count": 412, "shown": "412"}
+DOCUMENT = {
+    "id": 31,
+    "kind": "passport",
+    "kind_label": "Passport",
+    "status": "rejected",
+    "original_name": "passport-scan.pdf",
+    "content_type": "application/pdf",
+    "size": 482113,
+    "uploaded_at": "2022-03-02T09:10:44Z",
+    "reviewed_at": "2022-03-02T11:02:09Z",
+    "rejection_reason": "The photo page is cut off at the bottom; please scan it whole.",
+}
+MESSAGE = {
+    "id": 7,
+    "sender": "mission",
+    "author": "lon.officer",
+    "body": "Please bring your discharge papers to the interview.",
+    "document_id": None,
+    "created_at": "2022-03-03T10:20:00Z",
+}
 
 EXAMPLES: dict[str, dict] = {
     "Error": {
@@ -101,8 +122,41 @@ EXAMPLES: dict[str, dict] = {
             }
         ],
         "actions": [ACTION],
+        "assessments_offered": [],
     },
     "ActionOut": ACTION,
+    "AssessmentOfferOut": {
+        "kind": "military",
+        "label": "Military suitability (defence attaché)",
+        "unmet": [
+            "The interview begins at 2022-03-08 10:00 (mission time); its assessments can be "
+            "signed from then on."
+        ],
+    },
+    "DocumentMeta": DOCUMENT,
+    "DocumentRejectionIn": {"reason": DOCUMENT["rejection_reason"]},
+    "MessageOut": MESSAGE,
+    "MessageIn": {"body": MESSAGE["body"]},
+    "NoteOut": {
+        "id": 3,
+        "author": "lon.consul",
+        "body": "Called the applicant's former unit; service confirmed.",
+        "created_at": "2022-03-03T14:05:00Z",
+    },
+    "NoteIn": {"body": "Called the applicant's former unit; service confirmed."},
+    "InformationRequestOut": {
+        "id": 4,
+        "question": "Please upload your certificate of discharge.",
+        "document_kind": "service_record",
+        "due_on": "2022-03-09",
+        "asked_at": "2022-03-03T10:20:00Z",
+        "answered_at": None,
+    },
+    "InformationRequestIn": {
+        "question": "Please upload your certificate of discharge.",
+        "due_on": "2022-03-09",
+        "document_kind": "service_record",
+    },
     "BookingIn": {"slot_id": 12, "language": "en"},
     "ReasonIn": {"reason": "The applicant asked for another day."},
     "AssessmentIn": {

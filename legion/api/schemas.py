@@ -116,6 +116,22 @@ class ActionOut(Schema):
     reason_required: bool
     danger: bool
     unmet: list[str] = Field(description="Why it cannot be taken now; empty when it can.")
+    service: str = Field(
+        "",
+        description=(
+            "The service that alone takes this action, with the record its state needs "
+            "(its own operation: interview, assessments, visa, instructions); "
+            "POST /transitions refuses it with code use_service. Empty for a plain transition."
+        ),
+    )
+
+
+class AssessmentOfferOut(Schema):
+    kind: str = Field(description="military (the defence attaché's) or consular (the consul's)")
+    label: str
+    unmet: list[str] = Field(
+        description="Why it cannot be signed yet (the interview has not begun); empty when it can."
+    )
 
 
 # Which parts of a case a role sees is the access policy's (legion.cases.policy):
@@ -144,6 +160,9 @@ class CaseDetail(CaseSummary):
     )
     events: list[EventOut]
     actions: list[ActionOut]
+    assessments_offered: list[AssessmentOfferOut] = Field(
+        description="The interview assessments you sign on this case (only your role's form)."
+    )
 
 
 class TransitionIn(Schema):

@@ -4,13 +4,13 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from legion.advisories.models import Acknowledgement
 from legion.cases.eligibility import evaluate_case
 from legion.cases.instructions import instructions_html
 from legion.cases.models import Case, Document, TravelInstructions, VisaDecision
@@ -21,6 +21,7 @@ from legion.cases.services import (
     CaseError,
     case_assign,
     case_available_actions,
+    case_submit,
     case_transfer,
     case_transition,
 )
@@ -35,7 +36,7 @@ from legion.conversation.services import (
 )
 from legion.interviews.models import Assessment, Interview
 from legion.interviews.selectors import current_interview, open_slots
-from legion.interviews.services import interview_book, interview_cancel
+from legion.interviews.services import assessments_offered, interview_book, interview_cancel
 from legion.missions.actors import Actor
 from legion.missions.models import Mission
 from legion.outbox.selectors import outbox_messages_of_case
@@ -44,8 +45,8 @@ from legion.workspace.forms import BookingForm, TransferForm
 from legion.workspace.views.common import render_at
 from legion.workspace.views.queue import mission_officers
 
-# Transitions with side effects have their own form and service; the case page links
-# to the form instead of offering a bare button, and case_action refuses them.
+# Transitions the table gives their own service have their own form here; the case page
+# links to the form instead of offering a bare button (the service refuses a bare call).
 FORM_ACTIONS = {
     "schedule_interview": "booking",
     "complete_interview": "interview",
@@ -81,7 +82,26 @@ def _booking_form(case: Case, data=None) -> BookingForm:
     )
 
 
+def _case_records(case: Case) -> None:
+    """Load once what the page, its guards and the eligibility rules all read from the
+    case (documents, experience, acknowledgements, interviews with their assessments,
+    visa, instructions): one statement each instead of one per reader."""
+    prefetch_related_objects(
+        [case],
+        "documents",
+        "service_records",
+        "acknowledgements",
+        Prefetch(
+            "interviews",
+            queryset=Interview.objects.select_related("slot").prefetch_related("assessments"),
+        ),
+        Prefetch("visa", queryset=VisaDecision.objects.select_related("decided_by")),
+        Prefetch("instructions", queryset=TravelInstructions.objects.select_related("issued_by")),
+    )
+
+
 def case_page_context(actor: Actor, case: Case) -> dict:
+    _case_records(case)
     access = CaseAccess.of(actor, case)
     actions: list[AvailableAction] = case_available_actions(case=case, actor=actor)
     documents = [d for d in case.documents.all() if access.sees_document(d)]
@@ -91,7 +111,8 @@ def case_page_context(actor: Actor, case: Case) -> dict:
         if interview and access.sees_assessments
         else {}
     )
-    instructions = TravelInstructions.objects.filter(case=case).first()
+    instructions = getattr(case, "instructions", None)
+    visa = getattr(case, "visa", None)
     context = {
         "case": case,
         "applicant": case.applicant,
@@ -103,24 +124,18 @@ def case_page_context(actor: Actor, case: Case) -> dict:
         "eligibility": evaluate_case(case, language="en") if access.sees_eligibility else None,
         "events": list(case.events.select_related("actor")),
         "interview": interview,
-        "past_interviews": case.interviews.exclude(pk=interview.pk if interview else None)
-        .select_related("slot")
-        .order_by("-booked_at")
+        "past_interviews": [i for i in case.interviews.all() if i != interview]  # newest first
         if access.sees_interview
         else [],
         "military": assessments.get(Assessment.Kind.MILITARY),
         "consular": assessments.get(Assessment.Kind.CONSULAR),
-        "can_sign_military": access.signs_military
-        and interview is not None
-        and case.state == CaseState.INTERVIEW_SCHEDULED
-        and Assessment.Kind.MILITARY not in assessments,
-        "can_sign_consular": access.signs_consular
-        and interview is not None
-        and case.state == CaseState.INTERVIEW_SCHEDULED
-        and Assessment.Kind.CONSULAR not in assessments,
-        "visa": VisaDecision.objects.filter(case=case).first() if access.sees_travel else None,
+        # The interviews domain says which form this actor is offered, and why not yet.
+        "assessment_offers": {
+            offer.kind: offer for offer in assessments_offered(case=case, actor=actor)
+        },
+        "visa": visa if access.sees_travel else None,
         "instructions": instructions if access.sees_travel else None,
-        "acknowledgements": Acknowledgement.objects.filter(case=case),
+        "acknowledgements": list(case.acknowledgements.all()),
         "outbox": list(outbox_messages_of_case(case_id=case.pk)),
         "notes": case_notes_read(case=case, actor=actor),
         "conversation": case_messages_read(case=case, actor=actor),
@@ -157,10 +172,10 @@ def case_action(request: HttpRequest, reference: str) -> HttpResponse:
     action = request.POST.get("action", "")
     reason = request.POST.get("reason", "")
     try:
-        if action in FORM_ACTIONS:
-            raise CaseError("This action has its own form on the case page.", code="use_form")
         if action == "cancel_interview":
             interview_cancel(reference=case.reference, actor=actor, reason=reason)
+        elif action == "submit":  # assisted intake: the officer submits the draft
+            case_submit(reference=case.reference, actor=actor)
         else:
             case_transition(reference=case.reference, action=action, actor=actor, reason=reason)
     except CaseError as exc:
