@@ -179,7 +179,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Operations first: /healthz and /readyz answer before any redirect, session or lookup.
+    # Operations first: every request timed by route name, /metrics answered (to its
+    # token or addresses), /healthz and /readyz before any redirect, session or lookup.
+    "legion.operations.metrics.MetricsMiddleware",
     "legion.operations.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files before anything that reads the session or the database.
@@ -469,6 +471,27 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
+
+# Prometheus metrics at /metrics (legion/operations/metrics.py): readable with this token
+# (Authorization: Bearer ...) or from these addresses/networks; neither set: nobody.
+LEGION_METRICS_TOKEN = envsecret("LEGION_METRICS_TOKEN", optional=True)
+
+
+def envnetworks(name: str, default: str = "") -> list:
+    import ipaddress
+
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in envlist(name, default)]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must list addresses or networks: {exc}") from exc
+
+
+LEGION_METRICS_NETWORKS = envnetworks("LEGION_METRICS_ADDRESSES")
+# Several server processes count into this folder (prometheus_client's multiprocess
+# mode); `legion serve` makes one under var/ when it is not set.
+PROMETHEUS_MULTIPROC_DIR = envstr("PROMETHEUS_MULTIPROC_DIR", "")
+if PRODUCTION and LEGION_METRICS_TOKEN and len(LEGION_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("LEGION_METRICS_TOKEN must be at least 32 random characters")
 
 # Behind this many trusted reverse proxies, the client address is taken from
 # X-Forwarded-For (audit log, lockouts); 0 means REMOTE_ADDR.

@@ -130,12 +130,16 @@ def keyset_page(
     after: str | None = None,
     before: str | None = None,
     number: int = 1,
+    exact_up_to: int | None = None,
 ) -> KeysetPage:
     """The page after the cursor `after`, before the cursor `before`, or else page
-    `number` (1 first); `number` only labels a page reached by cursor. InvalidCursor
-    for a cursor this module did not write."""
+    `number` (1 first); `number` only labels a page reached by cursor. The count is
+    exact up to `exact_up_to` (see count_or_estimate). InvalidCursor for a cursor this
+    module did not write."""
     number = max(1, number)
-    paginator = EstimatingPaginator(queryset.order_by(*order.order_by()), per_page)
+    paginator = EstimatingPaginator(
+        queryset.order_by(*order.order_by()), per_page, exact_up_to=exact_up_to
+    )
     if before:
         rows = _beyond(queryset, order, cursor_decode(before), per_page + 1, reverse=True)
         more_before = len(rows) > per_page
@@ -170,22 +174,30 @@ def _beyond(
     only where a page crosses from the timestamps to the NULLs."""
     rows: list = []
     for condition in order.segments(key, reverse=reverse):
-        ordered = queryset.filter(condition).order_by(*order.order_by(reverse=reverse))
-        rows += ordered[: limit - len(rows)]
+        rows += _rows(queryset.filter(condition), order, 0, limit - len(rows), reverse=reverse)
         if len(rows) >= limit:
             break
     return rows
 
 
 def _by_offset(queryset: QuerySet, order: KeysetOrder, offset: int, limit: int) -> list:
-    """Rows `offset` to `offset + limit` in the order. Beyond the first page the OFFSET
-    runs over the ids alone (an index-only scan where an index covers the filter and
-    the order), and only the page's rows are then read whole."""
-    ordered = queryset.order_by(*order.order_by())
-    if offset == 0:
-        return list(ordered[:limit])
-    ids = ordered.values("pk")[offset : offset + limit]
-    return list(queryset.filter(pk__in=ids).order_by(*order.order_by()))
+    return _rows(queryset, order, offset, limit)
+
+
+def _rows(
+    queryset: QuerySet, order: KeysetOrder, offset: int, limit: int, *, reverse: bool = False
+) -> list:
+    """Rows `offset` to `offset + limit` in the order, in one statement: the filter, the
+    order and any OFFSET run over the ids alone (which indexes can answer without
+    visiting the rows, e.g. a name search through applicant_names_by_id), and only the
+    page's rows are then read whole ("deferred join")."""
+    keys = order.order_by(reverse=reverse)
+    ids = queryset.order_by(*keys).values("pk")[offset : offset + limit]
+    # The page's rows by id alone: with the list's filters repeated here the planner
+    # could choose to run them again over the whole list.
+    page = queryset.model._base_manager.filter(pk__in=ids).order_by(*keys)
+    page.query.select_related = queryset.query.select_related
+    return list(page)
 
 
 def _key(row: Any, order: KeysetOrder) -> tuple[dt.datetime | None, int]:

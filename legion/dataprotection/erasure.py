@@ -72,6 +72,7 @@ ERASURE_PLAN: dict[str, Scrub | Delete | Keep] = {
     "cases.Applicant": Scrub(("case",), APPLICANT_SCRUB),
     "cases.Document": Delete(("case",)),  # and the files
     "cases.AccessToken": Delete(("case",)),
+    "api.ApplicantApiToken": Delete(("case",)),
     "cases.ServiceRecord": Scrub(
         ("case",),
         {

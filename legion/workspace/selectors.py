@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 
@@ -99,6 +100,9 @@ REFERENCE_MATCHES = 500
 # At a mission with more cases than this, the nationality filter offers the
 # nationalities of its latest cases (a DISTINCT over all of them would read them all).
 NATIONALITIES_FROM_LATEST = 1000
+NATIONALITIES_CACHE_SECONDS = 300
+# A search's matches are counted exactly up to this many, then estimated.
+SEARCH_COUNTED_UP_TO = 200
 
 
 def _spellings(word: str) -> list[str]:
@@ -196,7 +200,7 @@ def mission_queue(*, actor: Actor, mission: Mission, filters: QueueFilters) -> Q
     return cases.select_related("applicant", "assigned_to").order_by(*SORTS[filters.sort])
 
 
-def queue_page(cases: QuerySet[Case], *, sort: str, params: Any, per_page: int) -> Any:
+def queue_page(cases: QuerySet[Case], *, filters: QueueFilters, params: Any, per_page: int) -> Any:
     """One page of the queue from the request's `page`, `after` and `before`, with the
     query strings of its neighbours (`previous_query`, `next_query`). Keyset pages for
     the submission-time sorts, numbered pages for the others; raises InvalidCursor for
@@ -205,9 +209,12 @@ def queue_page(cases: QuerySet[Case], *, sort: str, params: Any, per_page: int) 
         number = max(1, int(params.get("page") or 1))
     except ValueError:
         number = 1
-    order = KEYSET_SORTS.get(sort)
+    # Counting a common name's matches exactly means reading each case and applicant.
+    exact_up_to = SEARCH_COUNTED_UP_TO if filters.q else None
+    order = KEYSET_SORTS.get(filters.sort)
     if order is None:
-        page = EstimatingPaginator(cases, per_page).get_page(number)
+        paginator = EstimatingPaginator(cases, per_page, exact_up_to=exact_up_to)
+        page = paginator.get_page(number)
         page.previous_query = f"page={page.number - 1}"
         page.next_query = f"page={page.number + 1}"
         return page
@@ -218,6 +225,7 @@ def queue_page(cases: QuerySet[Case], *, sort: str, params: Any, per_page: int) 
         after=params.get("after") or None,
         before=params.get("before") or None,
         number=number,
+        exact_up_to=exact_up_to,
     )
     keyset.previous_query = urlencode(
         {"page": keyset.previous_page_number, "before": keyset.previous_cursor or ""}
@@ -277,22 +285,38 @@ def mission_state_counts(*, actor: Actor, mission: Mission) -> dict[str, int]:
 def mission_nationalities(*, actor: Actor, mission: Mission, selected: str = "") -> list[str]:
     """Nationality codes for the queue's filter: those among the mission's cases, or at
     a mission with more than NATIONALITIES_FROM_LATEST cases among its latest ones (one
-    bounded read instead of a DISTINCT over the mission), and the one selected."""
+    bounded read instead of a DISTINCT over the mission), and the one selected.
+
+    The list is kept in the shared cache for NATIONALITIES_CACHE_SECONDS per mission and
+    scope (officers and consuls see the whole mission; others their own cases): every
+    queue page shows it, and a new nationality may take that long to be offered."""
+    full = actor.has_role(Role.CONSULAR_OFFICER, mission.pk) or actor.has_role(
+        Role.CONSUL, mission.pk
+    )
+    key = f"queue-nationalities:{mission.pk}:{'all' if full else actor.user.pk}"
+    codes = cache.get(key)
+    if codes is None:
+        codes = _nationalities_of_latest(actor=actor, mission=mission)
+        cache.set(key, codes, NATIONALITIES_CACHE_SECONDS)
+    codes = set(codes)
+    if selected:
+        codes.add(selected)
+    return sorted(code for code in codes if code)
+
+
+def _nationalities_of_latest(*, actor: Actor, mission: Mission) -> list[str]:
     latest = (
         workspace_cases(actor)
         .filter(mission=mission)
         .order_by("-submitted_at", "-id")
         .values("pk")[:NATIONALITIES_FROM_LATEST]
     )
-    codes = set(
+    return list(
         Case.objects.filter(pk__in=latest)
         .order_by()
         .values_list("applicant__nationality", flat=True)
         .distinct()
     )
-    if selected:
-        codes.add(selected)
-    return sorted(code for code in codes if code)
 
 
 @dataclass

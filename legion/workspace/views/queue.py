@@ -65,10 +65,10 @@ def queue(request: HttpRequest, mission: str) -> HttpResponse:
     filters = QueueFilters.from_query(request.GET)
     cases = mission_queue(actor=actor, mission=mission_obj, filters=filters)
     try:
-        page = queue_page(cases, sort=filters.sort, params=request.GET, per_page=PAGE_SIZE)
+        page = queue_page(cases, filters=filters, params=request.GET, per_page=PAGE_SIZE)
     except InvalidCursor as exc:
         messages.error(request, str(exc))
-        page = queue_page(cases, sort=filters.sort, params={}, per_page=PAGE_SIZE)
+        page = queue_page(cases, filters=filters, params={}, per_page=PAGE_SIZE)
     page.object_list = queue_page_details(list(page.object_list))
     # A queue page shows names: which cases someone listed belongs in the audit log.
     audit_record(
