@@ -145,6 +145,7 @@ EXAMPLES: dict[str, dict] = {
         ],
     },
     "DocumentMeta": DOCUMENT,
+    "BulkReferencesIn": {"references": ["LGN-7Q4M-X2KD", "LGN-2HFD-91QA"]},
     "ApplicantSessionOut": {
         "reference": "LGN-7Q4M-X2KD",
         "token": "lga_q1Xb2c3D4e5F6g7H8i9J0kLmNoPqRsTuVwXyZ012345",

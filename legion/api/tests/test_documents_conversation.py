@@ -169,3 +169,28 @@ def test_an_officer_asks_for_a_document_by_a_date(case, officer, attache):
     past = post(api(officer), url(case, "/information-requests"), {**body, "due_on": "2020-01-01"})
     assert (past.status_code, past.json()["code"]) == (409, "invalid")
     assert InformationRequest.objects.count() == 1
+
+
+def test_documents_of_many_cases_are_verified_case_by_case(case, officer, outsider):
+    steps.in_review(case, officer)
+    client = api(officer)
+    answer = post(
+        client,
+        "/api/v1/cases/bulk/document-verifications",
+        {"references": [case.reference, "LGN-0000-0000"]},
+    )
+    assert answer.status_code == 200
+    results = {r["reference"]: r["ok"] for r in answer.json()["results"]}
+    assert results == {case.reference: True, "LGN-0000-0000": False}
+    assert set(case.documents.values_list("status", flat=True)) == {"verified"}
+
+
+def test_an_officer_submits_a_draft_taken_down_by_staff_with_screening(case, officer, outsider):
+    refused = post(api(outsider), url(case, "/submission"), {})
+    assert refused.status_code == 404
+    sent = post(api(officer), url(case, "/submission"), {})
+    assert sent.status_code == 200, sent.content
+    assert sent.json()["state"] == "submitted"
+    # The plain transition refuses it: submission goes through its screening service.
+    again = post(api(officer), url(case, "/transitions"), {"action": "submit"})
+    assert again.status_code == 409
