@@ -101,6 +101,7 @@ def test_applicant_and_staff_flow_logs_no_personal_data(
     assert case.reference not in text  # the path is never logged either
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connections when done
 def test_a_request_id_follows_the_work_into_the_database_task_worker(settings, log_lines):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.MAILERS = LOCMEM
