@@ -544,6 +544,8 @@ def envrate(name: str, default: str) -> str:
 
 LEGION_API_RATE_PER_TOKEN = envrate("LEGION_API_RATE_PER_TOKEN", "600/60")
 LEGION_API_RATE_PER_ADDRESS = envrate("LEGION_API_RATE_PER_ADDRESS", "1200/60")
+# Checks of travel letters per client address: a border post checks a few a minute.
+LEGION_LETTER_CHECKS_PER_ADDRESS = envrate("LEGION_LETTER_CHECKS_PER_ADDRESS", "30/60")
 # How long HQ security keeps a case opened by breaking the glass.
 LEGION_BREAK_GLASS_MINUTES = envint("LEGION_BREAK_GLASS_MINUTES", "60")
 
