@@ -8,6 +8,7 @@ urlpatterns = [
     path("staff/security/", include("legion.audit.urls")),
     path("staff/reports/", include("legion.reports.urls")),
     path("staff/security/", include("legion.identity.urls")),
+    path("staff/exports/", include("legion.exports.urls")),
     path("staff/", include("legion.workspace.urls")),
     path("", include("legion.portal.urls")),
 ]

@@ -31,6 +31,7 @@ from legion.interviews.models import InterviewSlot
 from legion.portal.tests.conftest import sign_in
 from legion.testing import factories as f
 from legion.testing.auth import StaffClient
+from legion.testing.files import pdf
 from legion.workspace.tests import steps
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +117,10 @@ ROUTES = {
     "workspace:visa": CASE,
     "workspace:instructions": CASE,
     "workspace:instructions_pdf": CASE,
+    "exports:new": MISSION,
+    # The requester's own export only: anyone else's is 404, whoever they are.
+    "exports:detail": STAFF,
+    "exports:file": STAFF,
     "security:queue": REVIEW,
     "security:duplicate": REVIEW,
     "security:hit": REVIEW,
@@ -139,6 +144,43 @@ API_OPERATIONS = {
     ("get", "/api/v1/missions"): PUBLIC,
     ("get", "/api/v1/missions/{code}/slots"): MISSION,
     ("get", "/api/v1/statistics"): STAFF,
+    ("post", "/api/v1/cases/{reference}/submission"): CASE,
+    ("get", "/api/v1/cases/{reference}/documents"): CASE,
+    ("post", "/api/v1/cases/{reference}/documents"): CASE,
+    ("get", "/api/v1/cases/{reference}/documents/{document_id}/file"): CASE,
+    ("post", "/api/v1/cases/{reference}/documents/{document_id}/verification"): CASE,
+    ("post", "/api/v1/cases/{reference}/documents/{document_id}/rejection"): CASE,
+    ("post", "/api/v1/cases/bulk/document-verifications"): CASE,
+    ("get", "/api/v1/cases/{reference}/messages"): CASE,
+    ("post", "/api/v1/cases/{reference}/messages"): CASE,
+    ("get", "/api/v1/cases/{reference}/notes"): CASE,
+    ("post", "/api/v1/cases/{reference}/notes"): CASE,
+    ("get", "/api/v1/cases/{reference}/information-requests"): CASE,
+    ("post", "/api/v1/cases/{reference}/information-requests"): CASE,
+    # The applicant's side: starting a draft and getting in show no case; the rest
+    # takes an applicant token, which opens that applicant's own case only.
+    ("post", "/api/v1/applicant/drafts"): PUBLIC,
+    ("post", "/api/v1/applicant/access-emails"): PUBLIC,
+    ("post", "/api/v1/applicant/sessions"): PUBLIC,
+    ("delete", "/api/v1/applicant/session"): APPLICANT,
+    ("get", "/api/v1/applicant/case"): APPLICANT,
+    ("patch", "/api/v1/applicant/case/answers"): APPLICANT,
+    ("post", "/api/v1/applicant/case/mission"): APPLICANT,
+    ("post", "/api/v1/applicant/case/languages"): APPLICANT,
+    ("delete", "/api/v1/applicant/case/languages/{code}"): APPLICANT,
+    ("post", "/api/v1/applicant/case/service-records"): APPLICANT,
+    ("delete", "/api/v1/applicant/case/service-records/{record_id}"): APPLICANT,
+    ("get", "/api/v1/applicant/case/advisories"): APPLICANT,
+    ("post", "/api/v1/applicant/case/advisory-acknowledgement"): APPLICANT,
+    ("post", "/api/v1/applicant/case/documents"): APPLICANT,
+    ("delete", "/api/v1/applicant/case/documents/{document_id}"): APPLICANT,
+    ("post", "/api/v1/applicant/case/submission"): APPLICANT,
+    ("post", "/api/v1/applicant/case/withdrawal"): APPLICANT,
+    ("get", "/api/v1/applicant/case/messages"): APPLICANT,
+    ("post", "/api/v1/applicant/case/messages"): APPLICANT,
+    ("get", "/api/v1/applicant/case/slots"): APPLICANT,
+    ("post", "/api/v1/applicant/case/interview"): APPLICANT,
+    ("post", "/api/v1/applicant/case/interview/cancellation"): APPLICANT,
 }
 
 
@@ -311,6 +353,7 @@ def url_for(route: Route, world: World) -> str:
         "app_label": "missions",
         "pk": world.duplicate.pk,
         "message_id": world.message_a.pk,
+        "export_id": "00000000-0000-4000-8000-000000000000",
     }
     if route.name == "security:hit":
         values["pk"] = world.hit.pk
@@ -422,13 +465,15 @@ def test_api_gives_staff_of_another_mission_404_for_every_case_operation(world, 
                     path.replace("{reference}", world.case_a.reference)
                     .replace("{code}", world.case_a.mission.code)
                     .replace("{kind}", "military")
+                    .replace("{document_id}", str(world.document_a.pk))
                 )
                 body = json.dumps(_api_body(path, world))
-                response = (
-                    api.get(url)
-                    if method == "get"
-                    else api.post(url, body, content_type="application/json")
-                )
+                if method == "get":
+                    response = api.get(url)
+                elif path.endswith("{reference}/documents"):  # an upload: a multipart form
+                    response = api.post(url, {"kind": "other", "file": pdf("letter.pdf")})
+                else:
+                    response = api.post(url, body, content_type="application/json")
                 where = f"API {who} {method.upper()} {url}"
                 assert_private(response, secret, where)
                 if kind == CASE and "{reference}" in path:
@@ -447,6 +492,8 @@ def test_api_gives_staff_of_another_mission_404_for_every_case_operation(world, 
 
 
 def _api_body(path: str, world: World) -> dict:
+    if path.endswith("document-verifications"):
+        return {"references": [world.case_a.reference]}
     if path.endswith("bulk-transitions"):
         return {"references": [world.case_a.reference], "action": "record_arrival", "reason": ""}
     if path.endswith("transitions"):
@@ -464,6 +511,10 @@ def _api_body(path: str, world: World) -> dict:
         "instructions": {"entry_point": "a", "assembly_point": "b", "report_by": "2026-01-01",
                          "contacts": "c"},
         "transfer": {"mission": "ott", "reason": "moved"},
+        "rejection": {"reason": "blurred"},
+        "messages": {"body": "hello"},
+        "notes": {"body": "a note"},
+        "information-requests": {"question": "Your discharge papers?", "due_on": "2099-01-01"},
     }.get(path.rsplit("/", 1)[-1].replace("{kind}", "military"), {})  # fmt: skip
 
 
