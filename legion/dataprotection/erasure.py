@@ -86,6 +86,7 @@ ERASURE_PLAN: dict[str, Scrub | Delete | Keep] = {
     ),
     "cases.CaseEvent": Scrub(("case",), {"reason": ""}),
     "cases.VisaDecision": Scrub(("case",), {"visa_number": "", "visa_type": "", "reason": ""}),
+    "cases.TravelLetter": Delete(("case",)),  # the code stops answering at once
     "cases.TravelInstructions": Scrub(
         ("case",), {"entry_point": "", "assembly_point": "", "contacts": "", "notes": ""}
     ),
