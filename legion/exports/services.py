@@ -22,12 +22,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from legion.audit.services import audit_export, audit_record
+from legion.cases.models import Case
+from legion.cases.policy import WORK_QUEUE, CaseAccess, MissionAccess
 from legion.cases.services import CaseError
 from legion.exports.columns import columns_for
 from legion.exports.models import CaseExport
 from legion.missions.actors import Actor
 from legion.missions.models import Mission
-from legion.workspace.access import CaseAccess
 from legion.workspace.selectors import QueueFilters, mission_queue
 
 logger = logging.getLogger(__name__)
@@ -35,8 +36,10 @@ logger = logging.getLogger(__name__)
 CHUNK = 500
 
 
-def _access(actor: Actor, mission: Mission) -> CaseAccess:
-    return CaseAccess(frozenset(actor.roles_at(mission.pk)))
+def export_access(actor: Actor, mission: Mission) -> CaseAccess:
+    """What the actor sees of the mission's cases (the same for each of them: it
+    depends on their roles at the mission)."""
+    return CaseAccess.of(actor, Case(mission=mission))
 
 
 def case_export_request(
@@ -47,10 +50,10 @@ def case_export_request(
     if format not in CaseExport.Format.values:
         raise CaseError("Choose CSV or XLSX.", code="invalid")
     mission = Mission.objects.filter(code=mission_code).first()
-    if mission is None or not actor.roles_at(mission.pk):
+    if mission is None or not MissionAccess.of(actor, mission).may(WORK_QUEUE):
         raise CaseError("Only staff of this mission export its cases.", code="forbidden")
     filters = QueueFilters.from_query(query)
-    columns = [c.header for c in columns_for(_access(actor, mission))]
+    columns = [c.header for c in columns_for(export_access(actor, mission))]
     with transaction.atomic():
         export = CaseExport.objects.create(
             requested_by=actor.user,
@@ -102,7 +105,7 @@ def case_export_build(*, export_id: str) -> CaseExport:
     if export.status != CaseExport.Status.PENDING:
         return export
     actor = Actor.staff(export.requested_by)
-    columns = columns_for(_access(actor, export.mission))
+    columns = columns_for(export_access(actor, export.mission))
     cases = mission_queue(
         actor=actor, mission=export.mission, filters=QueueFilters.from_query(export.filters)
     ).select_related("mission", "applicant", "assigned_to")

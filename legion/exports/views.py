@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from legion.accounts.decorators import require_recent_auth
+from legion.cases.policy import mission_for
 from legion.cases.services import CaseError
 from legion.exports.columns import columns_for
 from legion.exports.models import CaseExport
@@ -14,10 +15,11 @@ from legion.exports.services import (
     case_export_for,
     case_export_open,
     case_export_request,
+    export_access,
 )
 from legion.missions.actors import Actor
 from legion.missions.models import Mission
-from legion.workspace.access import CaseAccess, mission_for_actor, staff_view
+from legion.workspace.access import staff_view
 from legion.workspace.selectors import QueueFilters
 from legion.workspace.views.common import render_at
 
@@ -27,7 +29,7 @@ from legion.workspace.views.common import render_at
 def export_new(request: HttpRequest, mission: str) -> HttpResponse:
     """Confirm what is exported (filters, columns, format), then ask for it."""
     # The mission first: staff of other missions get 404, not a re-authentication.
-    return _export_new(request, mission_for_actor(request.actor, mission))
+    return _export_new(request, mission_for(request.actor, mission))
 
 
 @require_recent_auth
@@ -47,7 +49,7 @@ def _export_new(request: HttpRequest, mission_obj: Mission) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             return redirect("exports:detail", export.pk)
-    columns = columns_for(CaseAccess(frozenset(actor.roles_at(mission_obj.pk))))
+    columns = columns_for(export_access(actor, mission_obj))
     return render_at(
         request,
         mission_obj,
