@@ -101,12 +101,15 @@ def run_queue(queue: str, args: argparse.Namespace, counter: redis.Redis) -> dic
     )
     enqueue_wall = time.perf_counter() - started
     times = json.loads(child.stdout.strip().splitlines()[-1])
+    log = (ROOT / "var" / f"bench-task-queue-{queue}.log").open("wb")
     worker = subprocess.Popen(  # noqa: S603 (our worker command)
         worker_command(queue),
         env=env,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # Workers log every task: to a file, never to a pipe nobody reads (it fills, and
+        # the worker blocks on its next line).
+        stdout=log,
+        stderr=log,
         start_new_session=True,
     )
     started = time.perf_counter()
@@ -115,13 +118,14 @@ def run_queue(queue: str, args: argparse.Namespace, counter: redis.Redis) -> dic
             if time.perf_counter() - started > 300:
                 raise SystemExit(f"{queue}: drain took over 300 s")
             if worker.poll() is not None:
-                raise SystemExit(f"{queue}: worker exited: {worker.stderr.read().decode()}")
+                raise SystemExit(f"{queue}: worker exited (see {log.name})")
             time.sleep(0.05)
         drain = time.perf_counter() - started
     finally:
         # Measured already: no graceful stop to wait for.
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
+        log.close()
     times.sort()
     return {
         "queue": queue,

@@ -179,7 +179,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Operations first: /healthz and /readyz answer before any redirect, session or lookup.
+    # Operations first: every request timed by route name, /metrics answered (to its
+    # token or addresses), /healthz and /readyz before any redirect, session or lookup.
+    "legion.operations.logs.RequestLogMiddleware",
+    "legion.operations.metrics.MetricsMiddleware",
     "legion.operations.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files before anything that reads the session or the database.
@@ -199,6 +202,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "legion.middleware.NotInScopeMiddleware",
     "legion.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -463,12 +467,51 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Structured logs (legion/operations/logs.py): one JSON object a line on stderr, with the
+# request id; `console` for a developer's terminal. SQL is never logged (its parameters
+# hold personal data), whatever LOG_LEVEL says.
+LOG_FORMAT = envstr("LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "console"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or console, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "structured": {"()": "legion.operations.logs.formatter", "format_name": LOG_FORMAT}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+    # Production: a line per request and per task; development: warnings and errors.
+    "root": {
+        "handlers": ["console"],
+        "level": envstr("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING"),
+    },
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own request errors repeat what the request line and the 500 page say.
+        "django.request": {"level": "ERROR"},
+    },
 }
+
+# Prometheus metrics at /metrics (legion/operations/metrics.py): readable with this token
+# (Authorization: Bearer ...) or from these addresses/networks; neither set: nobody.
+LEGION_METRICS_TOKEN = envsecret("LEGION_METRICS_TOKEN", optional=True)
+
+
+def envnetworks(name: str, default: str = "") -> list:
+    import ipaddress
+
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in envlist(name, default)]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must list addresses or networks: {exc}") from exc
+
+
+LEGION_METRICS_NETWORKS = envnetworks("LEGION_METRICS_ADDRESSES")
+# Several server processes count into this folder (prometheus_client's multiprocess
+# mode); `legion serve` makes one under var/ when it is not set.
+PROMETHEUS_MULTIPROC_DIR = envstr("PROMETHEUS_MULTIPROC_DIR", "")
+if PRODUCTION and LEGION_METRICS_TOKEN and len(LEGION_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("LEGION_METRICS_TOKEN must be at least 32 random characters")
 
 # Behind this many trusted reverse proxies, the client address is taken from
 # X-Forwarded-For (audit log, lockouts); 0 means REMOTE_ADDR.
@@ -502,6 +545,8 @@ def envrate(name: str, default: str) -> str:
 
 LEGION_API_RATE_PER_TOKEN = envrate("LEGION_API_RATE_PER_TOKEN", "600/60")
 LEGION_API_RATE_PER_ADDRESS = envrate("LEGION_API_RATE_PER_ADDRESS", "1200/60")
+# Checks of travel letters per client address: a border post checks a few a minute.
+LEGION_LETTER_CHECKS_PER_ADDRESS = envrate("LEGION_LETTER_CHECKS_PER_ADDRESS", "30/60")
 # How long HQ security keeps a case opened by breaking the glass.
 LEGION_BREAK_GLASS_MINUTES = envint("LEGION_BREAK_GLASS_MINUTES", "60")
 

@@ -13,12 +13,18 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from legion.api.cases import ERRORS, actor_of, get_case
+from legion.api.schemas import BulkTransitionOut
 from legion.api.versions import case_etag, case_write
 from legion.audit.services import audit_case_view
-from legion.cases.documents import document_reject, document_upload, document_verify
+from legion.cases.documents import (
+    cases_bulk_verify_documents,
+    document_reject,
+    document_upload,
+    document_verify,
+)
 from legion.cases.models import Case, Document
+from legion.cases.policy import CaseAccess
 from legion.missions.actors import Actor
-from legion.workspace.access import CaseAccess
 
 router = Router(tags=["documents"])
 
@@ -174,3 +180,23 @@ def reject_document(
         )
     response["ETag"] = case_etag(get_case(actor, reference))
     return document_meta(document)
+
+
+class BulkReferencesIn(Schema):
+    references: list[str] = Field(min_length=1, max_length=500)
+
+
+@router.post(
+    "/bulk/document-verifications",
+    response={200: BulkTransitionOut, **ERRORS},
+    summary="Verify the pending documents of many cases; each case succeeds or is refused",
+)
+def bulk_verify_documents(request: HttpRequest, payload: BulkReferencesIn):
+    references = [r.strip().upper() for r in payload.references]
+    results = cases_bulk_verify_documents(references=references, actor=actor_of(request))
+    return {
+        "results": [
+            {"reference": ref, "ok": message == "ok", "detail": message}
+            for ref, message in results.items()
+        ]
+    }

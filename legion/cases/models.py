@@ -324,6 +324,23 @@ class TravelInstructions(models.Model):
         return f"{self.case} travel instructions"
 
 
+class TravelLetter(models.Model):
+    """The letter on the travel instructions that a border guard or the assembly point
+    checks without logging in: its code (printed and in a QR code) answers only valid
+    or not, the mission, the validity dates and the holder's initials."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="travel_letter")
+    # Sealed, so the PDF can print it again; looked up by its keyed hash only.
+    code = EncryptedTextField()
+    code_index = models.CharField(max_length=40, unique=True)
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.case} travel letter"
+
+
 class AccessToken(models.Model):
     """A one-time link or code e-mailed to an applicant; only its hash is stored."""
 

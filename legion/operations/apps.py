@@ -8,3 +8,9 @@ class OperationsConfig(AppConfig):
     name = "legion.operations"
     label = "operations"
     verbose_name = "Operations"
+
+    def ready(self) -> None:
+        from legion.operations import logs, metrics
+
+        metrics.connect()
+        logs.connect()

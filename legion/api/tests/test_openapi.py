@@ -4,7 +4,7 @@ documentation is served from Legion's own files under the strict CSP."""
 import pytest
 from django.test import Client
 
-from legion.api import conversation, decisions, documents, schemas
+from legion.api import applicant, conversation, decisions, documents, schemas
 from legion.api.api import api
 from legion.api.examples import EXAMPLES
 
@@ -61,7 +61,7 @@ def test_every_request_and_answer_of_every_operation_has_an_example(document):
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_each_example_is_a_valid_value_of_its_shape(name):
-    modules = (schemas, decisions, documents, conversation)
+    modules = (schemas, decisions, documents, conversation, applicant)
     shape = next(getattr(m, name) for m in modules if hasattr(m, name))
     shape.model_validate(EXAMPLES[name])
 
