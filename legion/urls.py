@@ -9,6 +9,7 @@ urlpatterns = [
     path("staff/reports/", include("legion.reports.urls")),
     path("staff/statistics/", include("legion.dashboard.urls")),
     path("staff/security/", include("legion.identity.urls")),
+    path("staff/exports/", include("legion.exports.urls")),
     path("staff/", include("legion.workspace.urls")),
     path("", include("legion.portal.urls")),
 ]
