@@ -98,6 +98,8 @@ ROUTES = {
     "audit:break_glass_log": STAFF,
     "reports:dashboard": STAFF,
     "reports:export": STAFF,
+    "dashboard:dashboard": STAFF,
+    "dashboard:csv": STAFF,
     "workspace:queue": MISSION,
     "workspace:queue_bulk": MISSION,
     "workspace:calendar": MISSION,
@@ -357,6 +359,7 @@ def url_for(route: Route, world: World) -> str:
         "code": world.letter_code_a,
         "app_label": "missions",
         "pk": world.duplicate.pk,
+        "chart": "all",
         "message_id": world.message_a.pk,
         "export_id": "00000000-0000-4000-8000-000000000000",
     }
