@@ -168,6 +168,7 @@ INSTALLED_APPS = [
     "legion.idempotency",
     "legion.content",
     "legion.webhooks",
+    "legion.exports",
     "legion.demo",
     "legion.audit",
     "legion.accounts",
@@ -181,6 +182,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Operations first: every request timed by route name, /metrics answered (to its
     # token or addresses), /healthz and /readyz before any redirect, session or lookup.
+    "legion.operations.logs.RequestLogMiddleware",
     "legion.operations.metrics.MetricsMiddleware",
     "legion.operations.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -201,6 +203,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "legion.middleware.NotInScopeMiddleware",
     "legion.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -380,6 +383,8 @@ if LEGION_OUTBOX_LEASE_SECONDS <= 2 * _smtp_timeout:  # noqa: SIM300 (reads as t
 # endpoints are allowed (development and tests on loopback only).
 LEGION_WEBHOOK_TIMEOUT_SECONDS = envint("LEGION_WEBHOOK_TIMEOUT_SECONDS", "10")
 LEGION_WEBHOOK_ALLOW_HTTP = envbool("LEGION_WEBHOOK_ALLOW_HTTP", "false")
+# Case exports (legion/exports): how long a download link works before the file is deleted.
+LEGION_EXPORT_LINK_SECONDS = envint("LEGION_EXPORT_LINK_SECONDS", str(24 * 3600))
 
 # ---------------------------------------------------------------------------------------
 # Shared state for several nodes. One machine needs nothing here: the embedded defaults
@@ -465,11 +470,29 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Structured logs (legion/operations/logs.py): one JSON object a line on stderr, with the
+# request id; `console` for a developer's terminal. SQL is never logged (its parameters
+# hold personal data), whatever LOG_LEVEL says.
+LOG_FORMAT = envstr("LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "console"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or console, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "structured": {"()": "legion.operations.logs.formatter", "format_name": LOG_FORMAT}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+    # Production: a line per request and per task; development: warnings and errors.
+    "root": {
+        "handlers": ["console"],
+        "level": envstr("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING"),
+    },
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own request errors repeat what the request line and the 500 page say.
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # Prometheus metrics at /metrics (legion/operations/metrics.py): readable with this token

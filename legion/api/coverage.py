@@ -94,10 +94,13 @@ API_OPERATIONS: dict[str, tuple[str, ...]] = {
     "legion.cases.intake.draft_missing": ("GET /api/v1/applicant/case",),
     "legion.cases.intake.draft_submit": ("POST /api/v1/applicant/case/submission",),
     "legion.audit.services.audit_case_view": (
-        "GET /api/v1/cases/{reference}",
         "GET /api/v1/cases/{reference}/documents/{document_id}/file",
     ),
+    # The access policy: the case detail reads (and audits) its case through it.
+    "legion.cases.policy.case_for": ("GET /api/v1/cases/{reference}",),
+    "legion.cases.policy.cases_for": ("GET /api/v1/cases",),
     "legion.audit.services.audit_record": ("GET /api/v1/cases",),
+    "legion.dashboard.access.statistics_scope": ("GET /api/v1/statistics",),
 }
 
 # service -> why no API operation calls it.
@@ -134,13 +137,6 @@ NO_API: dict[str, str] = {
     "on the case page",
     "legion.conversation.services.case_message_attachment": "not yet: the applicant opens a "
     "message's file in the portal",
-    "legion.cases.letters.travel_letter_check": "the public check of a travel letter is a "
-    "page for border staff without an account (rate-limited, audited); no token needed",
-    "legion.cases.letters.letter_code_display": "display: the code in groups of four",
-    "legion.cases.letters.letter_code_normalise": "reads a typed code on the check page",
-    "legion.ratelimit.rate_limit_hit": "the letter check's own per-address limit (the API "
-    "has its middleware)",
-    "legion.audit.context.client_ip": "the letter check's rate-limit key",
     "legion.cases.appeals.appeal_lodge": "not yet: the applicant appeals from the status page",
     "legion.cases.appeals.appeal_may_lodge": "display: whether the status page offers an appeal",
     "legion.cases.appeals.appeal_deadline": "display: the last day to appeal",
@@ -164,6 +160,26 @@ NO_API: dict[str, str] = {
     "legion.identity.people.review_values": "the review page's side-by-side values",
     "legion.identity.selectors.review_items": "the review queue page",
     "legion.identity.selectors.cases_under_review_q": "a filter inside the access selector",
+    "legion.cases.policy.missions_for": "the workspace's navigation: the missions the user "
+    "works at; GET /missions lists every mission",
+    "legion.cases.policy.mission_for": "the workspace's queue and calendar of one mission",
+    "legion.exports.services.case_export_request": "deliberately a page: an export of "
+    "personal data follows a re-authentication with password and code, which a token "
+    "cannot give; integrations page through GET /cases",
+    "legion.exports.services.case_export_for": "the export's status page",
+    "legion.exports.services.case_export_open": "the export's download (page only, as above)",
+    "legion.exports.services.export_access": "the export page lists the columns",
+    "legion.exports.columns.columns_for": "the export page lists the columns",
+    "legion.cases.letters.travel_letter_check": "the border guard's public check of a "
+    "travel letter's QR code, a page by design (no account, no token)",
+    "legion.cases.letters.letter_code_normalise": "part of the travel-letter check page",
+    "legion.cases.letters.letter_code_display": "part of the travel-letter check page",
+    "legion.audit.context.client_ip": "the check page's rate limit (the API has its own)",
+    "legion.ratelimit.rate_limit_hit": "the check page's rate limit (the API has its own)",
+    "legion.dashboard.selectors.statistics_read": "the dashboard's filtered figures and "
+    "charts; GET /statistics answers the totals by state, mission and nationality",
+    "legion.dashboard.privacy.incomplete_note": "display: the dashboard's note on groups "
+    "under the threshold (the API says `incomplete`)",
     "legion.interviews.slots.slot_create": "not yet: slots are opened in the workspace "
     "calendar or the admin; the API lists them",
     "legion.interviews.slots.slot_series_open": "not yet: as slot_create",

@@ -23,7 +23,7 @@ ACTION = {
     "unmet": ["Not all required documents have been verified."],
     "service": "interview_book",
 }
-TALLY = {"key": "GB", "label": "United Kingdom", "count": 412, "shown": "412"}
+TALLY = {"key": "GB", "label": "United Kingdom", "count": 412, "incomplete": False, "shown": "412"}
 DOCUMENT = {
     "id": 31,
     "kind": "passport",
@@ -104,6 +104,8 @@ EXAMPLES: dict[str, dict] = {
         **SUMMARY,
         "held_from_state": "",
         "language": "en",
+        # As the defence attaché sees it: no contact details, no passport.
+        "sees": ["assessments", "documents", "eligibility", "identity", "interview"],
         "applicant": {
             "given_name": "James",
             "surname": "Turner",
@@ -113,14 +115,24 @@ EXAMPLES: dict[str, dict] = {
             "second_nationality": "",
             "languages": [{"code": "en", "level": "native"}],
         },
+        "contact": None,
+        "passport": None,
         "documents": [
             {
-                "id": 31,
-                "kind": "passport",
+                "id": 33,
+                "kind": "service_record",
                 "status": "verified",
                 "uploaded_at": "2022-03-02T09:10:44Z",
             }
         ],
+        "interview": {
+            "starts_at": "2022-03-09T10:00:00Z",
+            "ends_at": "2022-03-09T10:45:00Z",
+            "location": "Interview room 2",
+            "language": "en",
+            "status": "booked",
+        },
+        "assessments": [],
         "events": [
             {
                 "at": "2022-03-02T11:40:12Z",
@@ -280,10 +292,28 @@ EXAMPLES: dict[str, dict] = {
     "TallyOut": TALLY,
     "StatisticsOut": {
         "total": 1840,
-        "by_state": [{"key": "in_review", "label": "In review", "count": 530, "shown": "530"}],
-        "by_mission": [
-            {"key": "lon", "label": "Embassy of Ukraine in London", "count": 412, "shown": "412"}
+        "total_incomplete": True,
+        "by_state": [
+            {
+                "key": "in_review",
+                "label": "In review",
+                "count": 530,
+                "incomplete": True,
+                "shown": "530+",
+            }
         ],
-        "by_nationality": [TALLY, {"key": "IS", "label": "Iceland", "count": None, "shown": "<5"}],
+        "by_mission": [
+            {
+                "key": "lon",
+                "label": "Embassy of Ukraine in London",
+                "count": 412,
+                "incomplete": False,
+                "shown": "412",
+            }
+        ],
+        "by_nationality": [
+            TALLY,
+            {"key": "IS", "label": "Iceland", "count": 0, "incomplete": True, "shown": "+"},
+        ],
     },
 }

@@ -280,6 +280,23 @@ class EligibilityRule(models.Model):
         return self.get_code_display()
 
 
+class VisaType(models.Model):
+    """A kind of visa the missions issue, with the label applicants read in their
+    language (cases/translation.py). Staff pick one; the decision keeps its label."""
+
+    code = models.CharField(max_length=20, unique=True, help_text="As on the visa, e.g. D.")
+    label = models.CharField(
+        max_length=60, unique=True, help_text="What staff pick, e.g. D (long stay, volunteer)."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class VisaDecision(models.Model):
     class Decision(models.TextChoices):
         ISSUED = "issued", _("Issued")
@@ -299,6 +316,15 @@ class VisaDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} visa {self.decision}"
+
+    @property
+    def visa_type_label(self) -> str:
+        """The visa type in the active language, where it is a configured type (the
+        decision keeps its English label, or the code)."""
+        known = VisaType.objects.filter(
+            models.Q(label_en=self.visa_type) | models.Q(code=self.visa_type)
+        ).first()
+        return known.label if known else self.visa_type
 
 
 class TravelInstructions(models.Model):

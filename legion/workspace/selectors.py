@@ -15,15 +15,16 @@ from django.db.models.functions import Lower
 from legion.cases.counts import EstimatingPaginator, counts_by_state, total
 from legion.cases.models import REFERENCE_ALPHABET, Case, Document
 from legion.cases.paging import KeysetOrder, KeysetPage, keyset_page
+from legion.cases.policy import cases_for
 from legion.cases.states import OPEN_STATES, CaseState
 from legion.conversation.selectors import conversation_case_ids
 from legion.crypto import identity_number_index
+from legion.dashboard.service_levels import DUE_CHOICES, case_service_levels, due_cases
 from legion.identity.normalise import name_forms
 from legion.interviews.models import Assessment, Interview, InterviewSlot
 from legion.interviews.selectors import LIVE
 from legion.missions.actors import Actor
 from legion.missions.models import Mission, Role
-from legion.workspace.access import workspace_cases
 
 SORTS = {
     "submitted": ("submitted_at", "id"),
@@ -65,6 +66,7 @@ class QueueFilters:
     nationality: str = ""
     sort: str = "submitted"
     conversation: str = ""
+    due: str = ""  # service levels: "soon" or "overdue" in the current stage
 
     @classmethod
     def from_query(cls, params: Any) -> QueueFilters:
@@ -79,6 +81,7 @@ class QueueFilters:
             nationality=params.get("nationality", "").strip().upper()[:2],
             sort=sort if sort in SORTS else "submitted",
             conversation=conversation if conversation in CONVERSATION_CHOICES else "",
+            due=params.get("due", "") if params.get("due", "") in DUE_CHOICES else "",
         )
 
     def as_query(self, **changes: str) -> dict[str, str]:
@@ -89,6 +92,7 @@ class QueueFilters:
             "nationality": self.nationality,
             "sort": self.sort,
             "conversation": self.conversation,
+            "due": self.due,
             **changes,
         }
         return {k: v for k, v in values.items() if v}
@@ -176,7 +180,7 @@ def mission_queue(*, actor: Actor, mission: Mission, filters: QueueFilters) -> Q
     Only what sorting needs is computed per case here; what a row shows besides the case
     and applicant (documents, interview) is added for the cases of one page by
     `queue_page_details`, so no aggregate runs over the mission."""
-    cases = workspace_cases(actor).filter(mission=mission)
+    cases = cases_for(actor).filter(mission=mission)
     if filters.state == "open":
         cases = cases.filter(state__in=OPEN_STATES)
     elif filters.state != "all":
@@ -189,6 +193,8 @@ def mission_queue(*, actor: Actor, mission: Mission, filters: QueueFilters) -> Q
         cases = cases.filter(applicant__nationality=filters.nationality)
     if filters.conversation:
         cases = cases.filter(pk__in=conversation_case_ids(filters.conversation))
+    if filters.due:
+        cases = cases.filter(due_cases(mission_id=mission.pk, which=filters.due))
     if filters.q:
         sees_passports = any(
             actor.has_role(role, mission.pk) for role in (Role.CONSULAR_OFFICER, Role.CONSUL)
@@ -243,6 +249,7 @@ def queue_page_details(cases: list[Case]) -> list[Case]:
     by_id = {case.pk: case for case in cases}
     for case in cases:
         case.documents_total = case.documents_verified = case.documents_rejected = 0
+        case.service_level = None
         if not hasattr(case, "interview_at"):
             case.interview_at = None
     if not by_id:
@@ -262,6 +269,9 @@ def queue_page_details(cases: list[Case]) -> list[Case]:
         case.documents_total = row["total"]
         case.documents_verified = row["verified"]
         case.documents_rejected = row["rejected"]
+    levels = case_service_levels(case_ids=list(by_id), mission_id=cases[0].mission_id)
+    for case in cases:
+        case.service_level = levels.get(case.pk)
     live = Interview.objects.filter(case_id__in=by_id, status__in=LIVE).values_list(
         "case_id", "slot__starts_at"
     )
@@ -274,7 +284,7 @@ def mission_state_counts(*, actor: Actor, mission: Mission) -> dict[str, int]:
     """How many cases of the mission the actor works with are in each state, plus the
     "open" and "all" totals: exact at a small mission, else estimates (an `Estimate`
     says so) from one EXPLAIN, with the rare states counted exactly."""
-    cases = workspace_cases(actor).filter(mission=mission)
+    cases = cases_for(actor).filter(mission=mission)
     states = [s for s in CaseState.values if s != CaseState.DRAFT]
     counts = counts_by_state(cases, states=states)
     counts["open"] = total([n for state, n in counts.items() if state in OPEN_STATES])
@@ -306,7 +316,7 @@ def mission_nationalities(*, actor: Actor, mission: Mission, selected: str = "")
 
 def _nationalities_of_latest(*, actor: Actor, mission: Mission) -> list[str]:
     latest = (
-        workspace_cases(actor)
+        cases_for(actor)
         .filter(mission=mission)
         .order_by("-submitted_at", "-id")
         .values("pk")[:NATIONALITIES_FROM_LATEST]
@@ -337,7 +347,7 @@ def mission_summaries(*, actor: Actor, missions: list[Mission]) -> list[MissionS
     for mission in missions:
         roles = sorted(actor.roles_at(mission.pk))
         counts = mission_state_counts(actor=actor, mission=mission)
-        cases = workspace_cases(actor).filter(mission=mission)
+        cases = cases_for(actor).filter(mission=mission)
         kinds = []
         if Role.DEFENCE_ATTACHE in roles:
             kinds.append(Assessment.Kind.MILITARY)

@@ -38,11 +38,11 @@ def test_visa_decision_page_asks_for_password_and_code_first(case, officer, atta
 
 def test_statistics_export_asks_for_password_and_code_first(analyst, london):
     client = signed_in(analyst)
-    response = client.get(reverse("reports:export"))
+    response = client.get(reverse("dashboard:csv", args=["all"]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:reauth"))
     client.reauthenticate()
-    exported = client.get(reverse("reports:export"))
+    exported = client.get(reverse("dashboard:csv", args=["all"]))
     assert exported.status_code == 200
     assert AuditEntry.objects.filter(action="export", actor_id=analyst.pk).exists()
 
@@ -51,8 +51,8 @@ def test_api_visa_decision_needs_a_current_code(case, officer, attache, consul):
     steps.visa_pending(case, officer, attache, consul)
     _, raw = api_token_create(username=consul.username, name="test", scope="read_write")
     api = Client(headers={"Authorization": f"Bearer {raw}"})
-    url = f"/api/v1/cases/{case.reference}/transitions"
-    body = json.dumps({"action": "refuse_visa", "reason": "Passport reported stolen"})
+    url = f"/api/v1/cases/{case.reference}/visa/refusal"
+    body = json.dumps({"reason": "Passport reported stolen"})
     refused = api.post(url, body, content_type="application/json")
     assert refused.status_code == 401
     assert Case.objects.get(pk=case.pk).state == "visa_pending"
