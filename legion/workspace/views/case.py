@@ -147,9 +147,11 @@ def case_page_context(actor: Actor, case: Case) -> dict:
         "conversation": case_messages_read(case=case, actor=actor),
         "information_requests": information_requests_open(case=case),
         "document_kind_choices": Document.Kind.choices,
-        "appeal": Appeal.objects.filter(case=case).select_related("decided_by").first(),
         "today": timezone.localdate(),
     }
+    # Read only for a case whose history holds an appeal: no statement for the others.
+    if any(e.action == "appeal" for e in context["events"]):
+        context["appeal"] = Appeal.objects.filter(case=case).select_related("decided_by").first()
     if context["instructions"] is not None:
         # Staff read them in English; the PDF link gives the applicant's language.
         context["instructions_html"] = mark_safe(instructions_html(instructions, language="en"))  # noqa: S308
