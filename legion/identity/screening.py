@@ -214,17 +214,19 @@ def case_screen(*, case: Case) -> ScreeningResult:
     result = ScreeningResult()
     ours = applicant_people(case.applicant)
     passport_field = Applicant._meta.get_field("passport_number")
+    variants_field = ApplicantFeatures._meta.get_field("variants")
     candidates: list[tuple[int, list[Person]]] = []
     entries: list[WatchlistEntry] = []
     for row in _screening_rows(case, ours):
         kind, pk, passport, data, source, entity_id, caption = row
-        data = json.loads(data) if isinstance(data, str) else data
         if kind == "a":
+            data = variants_field.from_db_value(data, None, connection)  # sealed
             # Review items keep no values (see review_explanation): the candidate's
             # stored features and its passport number are all the scoring needs.
             passport = passport_field.from_db_value(passport, None, connection)
             candidates.append((pk, stored_people(data, {"passport_number": passport or ""})))
         else:
+            data = json.loads(data) if isinstance(data, str) else data
             entries.append(
                 WatchlistEntry(
                     pk=pk, source=source, entity_id=entity_id, caption=caption, properties=data
