@@ -2,6 +2,7 @@
 mission (Ottawa), and a case that is ready for each step of the workflow."""
 
 import pytest
+from django.utils import translation
 
 from legion.advisories.models import Advisory, AdvisoryText
 from legion.missions.actors import Actor
@@ -27,6 +28,10 @@ def _media_root(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    yield
+    # A request leaves its language active in the thread; the next test starts in English,
+    # as a new request or command would.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -141,6 +141,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS") or (
 SITE_URL = envstr("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # Before the admin, so that its admin classes edit every language side by side.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -160,9 +162,12 @@ INSTALLED_APPS = [
     "legion.portal",
     "legion.workspace",
     "legion.reports",
+    "legion.dashboard",
     "legion.assisted",
     "legion.api",
     "legion.idempotency",
+    "legion.content",
+    "legion.webhooks",
     "legion.demo",
     "legion.audit",
     "legion.accounts",
@@ -174,7 +179,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Operations first: /healthz and /readyz answer before any redirect, session or lookup.
+    # Operations first: every request timed by route name, /metrics answered (to its
+    # token or addresses), /healthz and /readyz before any redirect, session or lookup.
+    "legion.operations.metrics.MetricsMiddleware",
     "legion.operations.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files before anything that reads the session or the database.
@@ -289,6 +296,12 @@ LANGUAGES = [
     ("ja", "日本語"),
 ]
 LOCALE_PATHS = [BASE_DIR / "legion" / "locale"]
+# Data an applicant reads (legion/*/translation.py) has a value per portal language;
+# English is the explicit fallback, marked lang="en" on the page (legion.locale.content).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A text typed without saying its language (demo, imports, the API) is English.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 # British English dates ("2 November 1994") instead of Django's American ones (legion/formats).
 FORMAT_MODULE_PATH = ["legion.formats"]
 USE_I18N = True
@@ -362,11 +375,62 @@ if LEGION_OUTBOX_LEASE_SECONDS <= 2 * _smtp_timeout:  # noqa: SIM300 (reads as t
         "attempt could be taken for a dead one and the e-mail sent twice"
     )
 
-TASKS = {
-    "default": {
-        "BACKEND": envstr("LEGION_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
+# Webhooks (legion/webhooks): how long one POST may take (at most a third of the outbox
+# lease, so a slow answer is never taken for a dead worker), and whether plain-HTTP
+# endpoints are allowed (development and tests on loopback only).
+LEGION_WEBHOOK_TIMEOUT_SECONDS = envint("LEGION_WEBHOOK_TIMEOUT_SECONDS", "10")
+LEGION_WEBHOOK_ALLOW_HTTP = envbool("LEGION_WEBHOOK_ALLOW_HTTP", "false")
+
+# ---------------------------------------------------------------------------------------
+# Shared state for several nodes. One machine needs nothing here: the embedded defaults
+# (a file cache under var/, sessions in the database, the database task queue, files on
+# local disk) are shared by its processes. Several nodes set REDIS_URL (cache, rate
+# limits, sessions, locks; the task queue too with LEGION_TASK_BACKEND=redis) and
+# LEGION_S3_BUCKET (documents on object storage, sealed by Legion before upload).
+REDIS_URL = envstr("REDIS_URL", "")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"REDIS_URL must be redis://host:6379/0, rediss://... or unix://..., not {REDIS_URL!r}"
+    )
+
+# The task queue: the database (django-tasks-db, the default) or Redis (django-tasks-redis:
+# Redis streams with consumer groups; chosen over Celery by bench/task_queue.py, see
+# bench/RESULTS.md). Any other value is a backend's dotted path.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_redis.RedisTaskBackend",
 }
+_task_backend = envstr("LEGION_TASK_BACKEND", "database")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(_task_backend, _task_backend)}}
+if TASKS["default"]["BACKEND"] == TASK_BACKENDS["redis"]:
+    _task_redis = envstr("LEGION_TASK_REDIS_URL", "") or REDIS_URL
+    if not _task_redis:
+        raise ImproperlyConfigured(
+            "LEGION_TASK_BACKEND=redis needs REDIS_URL (or LEGION_TASK_REDIS_URL)"
+        )
+    TASKS["default"]["QUEUES"] = []  # every queue name
+    TASKS["default"]["OPTIONS"] = {
+        "REDIS_URL": _task_redis,
+        "REDIS_KEY_PREFIX": "legion:tasks",
+        # A task whose worker died is taken over after this long (its lease).
+        "REDIS_CLAIM_TIMEOUT": envint("LEGION_TASK_CLAIM_SECONDS", "900"),
+        "REDIS_RESULT_TTL": 7 * 24 * 3600,
+    }
+    INSTALLED_APPS.append("django_tasks_redis")  # its admin pages: queued, failed tasks
+
+if REDIS_URL:
+    # Sessions read from Redis and written through to the database, so a restart of
+    # Redis signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Uploaded documents on S3-compatible object storage (django-storages) when a bucket is
+# named; local disk (LEGION_MEDIA_ROOT) otherwise. Sealed with AES-GCM either way.
+LEGION_S3_BUCKET = envstr("LEGION_S3_BUCKET", "")
+LEGION_S3_ENDPOINT_URL = envstr("LEGION_S3_ENDPOINT_URL", "") or None
+LEGION_S3_REGION = envstr("LEGION_S3_REGION", "") or None
+LEGION_S3_PREFIX = envstr("LEGION_S3_PREFIX", "documents")
+LEGION_S3_ACCESS_KEY_ID = envstr("LEGION_S3_ACCESS_KEY_ID", "") or None
+LEGION_S3_SECRET_ACCESS_KEY = envsecret("LEGION_S3_SECRET_ACCESS_KEY", optional=True) or None
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -408,6 +472,27 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
 
+# Prometheus metrics at /metrics (legion/operations/metrics.py): readable with this token
+# (Authorization: Bearer ...) or from these addresses/networks; neither set: nobody.
+LEGION_METRICS_TOKEN = envsecret("LEGION_METRICS_TOKEN", optional=True)
+
+
+def envnetworks(name: str, default: str = "") -> list:
+    import ipaddress
+
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in envlist(name, default)]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must list addresses or networks: {exc}") from exc
+
+
+LEGION_METRICS_NETWORKS = envnetworks("LEGION_METRICS_ADDRESSES")
+# Several server processes count into this folder (prometheus_client's multiprocess
+# mode); `legion serve` makes one under var/ when it is not set.
+PROMETHEUS_MULTIPROC_DIR = envstr("PROMETHEUS_MULTIPROC_DIR", "")
+if PRODUCTION and LEGION_METRICS_TOKEN and len(LEGION_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("LEGION_METRICS_TOKEN must be at least 32 random characters")
+
 # Behind this many trusted reverse proxies, the client address is taken from
 # X-Forwarded-For (audit log, lockouts); 0 means REMOTE_ADDR.
 LEGION_PROXY_COUNT = envint("LEGION_PROXY_COUNT", "0")
@@ -420,6 +505,12 @@ CACHES = {
         "LOCATION": str(VAR_DIR / "cache"),
     }
 }
+if REDIS_URL:  # several nodes: one cache for all (atomic counters, shared lockouts)
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "legion",
+    }
 LEGION_RATE_LIMIT_CACHE = "default"
 
 
@@ -491,6 +582,11 @@ def _check_production() -> None:
         )
     if LEGION_PROXY_COUNT < 0:
         raise ImproperlyConfigured("LEGION_PROXY_COUNT must be 0 or more")
+    if LEGION_WEBHOOK_ALLOW_HTTP:
+        raise ImproperlyConfigured(
+            "LEGION_WEBHOOK_ALLOW_HTTP must be false in production: signed case events "
+            "go to HTTPS endpoints only"
+        )
 
 
 _check_production()

@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from legion.advisories.services import case_acknowledge_advisories
 from legion.api.tokens import api_token_create
 from legion.cases.models import Case, CaseEvent, Document
+from legion.conversation.models import CaseMessage
 from legion.identity.models import DuplicateCandidate, WatchlistEntry, WatchlistHit
 from legion.interviews.models import InterviewSlot
 from legion.portal.tests.conftest import sign_in
@@ -75,6 +76,7 @@ ROUTES = {
     "portal:sign_out": APPLICANT,
     "portal:status": APPLICANT,
     "portal:messages": APPLICANT,
+    "portal:message_attachment": APPLICANT,
     "portal:status_documents": APPLICANT,
     "portal:interview_book": APPLICANT,
     "portal:interview_cancel": APPLICANT,
@@ -212,6 +214,7 @@ class World:
     slot_a: InterviewSlot
     duplicate: DuplicateCandidate  # between two other cases, so case A stays out of HQ's scope
     hit: WatchlistHit
+    message_a: CaseMessage  # the mission's message to A, with A's document attached
     london_staff: dict
     foreign_staff: dict  # Ottawa's staff and HQ: nothing of London's case is theirs
     analyst: object
@@ -249,6 +252,13 @@ def world(london, ottawa, officer, attache, consul, security, analyst, admin_use
         source="test", entity_id="x1", caption="Someone Listed", properties={"name": ["x"]}
     )
     hit = WatchlistHit.objects.create(case=under_review[1], entry=entry, score=0.9)
+    message_a = CaseMessage.objects.create(
+        case=case_a,
+        sender=CaseMessage.Sender.MISSION,
+        author_label=officer.username,
+        body="Your letter is attached.",
+        document=case_a.documents.first(),
+    )
     return World(
         case_a=Case.objects.get(pk=case_a.pk),
         case_b=Case.objects.get(pk=case_b.pk),
@@ -256,6 +266,7 @@ def world(london, ottawa, officer, attache, consul, security, analyst, admin_use
         slot_a=InterviewSlot.objects.filter(mission=london).first(),
         duplicate=duplicate,
         hit=hit,
+        message_a=message_a,
         london_staff={"officer": officer, "attache": attache, "consul": consul},
         foreign_staff={
             "ottawa officer": _outsider(ottawa),
@@ -299,6 +310,7 @@ def url_for(route: Route, world: World) -> str:
         "token": "not-a-real-token",
         "app_label": "missions",
         "pk": world.duplicate.pk,
+        "message_id": world.message_a.pk,
     }
     if route.name == "security:hit":
         values["pk"] = world.hit.pk

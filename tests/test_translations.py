@@ -109,3 +109,22 @@ def test_every_catalogue_holds_every_applicant_facing_string_marked_in_the_code(
         for language in TRANSLATED
     }
     assert missing == {language: [] for language in TRANSLATED}
+
+
+@pytest.mark.django_db
+def test_the_demo_legion_has_every_data_text_in_every_language():
+    """The demo's mission names, places, contacts and advisory sources come from the
+    content catalogues beside these (legion/locale/*/LC_MESSAGES/content.po)."""
+    from legion.content.catalogues import SOURCE_LANGUAGE, translated_fields
+    from legion.demo.setup import demo_configure
+
+    demo_configure()
+    missing = []
+    for tf in translated_fields():
+        for record in tf.model._default_manager.exclude(**{tf.column(SOURCE_LANGUAGE): ""}):
+            missing += [
+                (tf.context, record.pk, language)
+                for language in TRANSLATED
+                if not getattr(record, tf.column(language))
+            ]
+    assert missing == []

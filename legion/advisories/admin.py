@@ -7,6 +7,7 @@ changes, so applicants acknowledge again what they are actually shown.
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from legion.advisories.models import Advisory, AdvisoryText
 from legion.advisories.services import advisory_version_bump
@@ -29,7 +30,7 @@ class AdvisoryTextInline(admin.StackedInline):
 
 
 @admin.register(Advisory)
-class AdvisoryAdmin(admin.ModelAdmin):
+class AdvisoryAdmin(TranslationAdmin):
     inlines = [AdvisoryTextInline]
     list_display = ["__str__", "stance", "reviewed_on", "version", "languages"]
     list_filter = ["stance"]

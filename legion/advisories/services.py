@@ -49,6 +49,12 @@ def advisory_for_nationality(*, nationality: str, language: str) -> AdvisoryView
         if nationality
         else None
     )
+    return _nationality_view(advisory, nationality=nationality, language=language)
+
+
+def _nationality_view(
+    advisory: Advisory | None, *, nationality: str, language: str
+) -> AdvisoryView:
     if advisory is None:
         return AdvisoryView(
             advisory=None,
@@ -82,6 +88,10 @@ def advisory_for_nationality(*, nationality: str, language: str) -> AdvisoryView
 def risk_notice(*, language: str) -> AdvisoryView | None:
     """The notice shown to every applicant, if one is configured."""
     advisory = Advisory.objects.filter(nationality="").prefetch_related("texts").first()
+    return _notice_view(advisory, language=language)
+
+
+def _notice_view(advisory: Advisory | None, *, language: str) -> AdvisoryView | None:
     if advisory is None:
         return None
     title, body, used_language = _text_for(advisory, language)
@@ -101,14 +111,28 @@ def risk_notice(*, language: str) -> AdvisoryView | None:
 def advisories_for_case(case) -> list[AdvisoryView]:
     """What the applicant of this case must acknowledge: their nationality's advisory
     and the risk notice."""
-    views = [
-        advisory_for_nationality(
-            nationality=case.applicant.nationality.code or "", language=case.language
-        )
-    ]
-    if notice := risk_notice(language=case.language):
-        views.append(notice)
-    return views
+    nationality = case.applicant.nationality.code or ""
+    # One read for both (the notice is the advisory without a nationality), kept on
+    # the case for the rest of the request: a case page asks three times.
+    key = (nationality, case.language)
+    memo = case.__dict__.setdefault("_advisories_for_case", {})
+    if key not in memo:
+        wanted = {nationality, ""}
+        found = {
+            a.nationality.code or "": a
+            for a in Advisory.objects.filter(nationality__in=wanted).prefetch_related("texts")
+        }
+        views = [
+            _nationality_view(
+                found.get(nationality) if nationality else None,
+                nationality=nationality,
+                language=case.language,
+            )
+        ]
+        if notice := _notice_view(found.get(""), language=case.language):
+            views.append(notice)
+        memo[key] = views
+    return list(memo[key])
 
 
 def case_acknowledge_advisories(*, case, taken_by=None) -> list[Acknowledgement]:
@@ -137,7 +161,7 @@ def case_has_current_acknowledgements(*, case) -> bool:
     version. A changed text or a changed nationality needs a new acknowledgement."""
     acknowledged = {
         (a.nationality.code or "", a.advisory_version)
-        for a in Acknowledgement.objects.filter(case=case)
+        for a in case.acknowledgements.all()  # prefetched by pages that show them
     }
     return all((v.nationality, v.version) in acknowledged for v in advisories_for_case(case))
 

@@ -22,6 +22,7 @@ from legion.api.examples import EXAMPLES
 from legion.api.tokens import TokenRefused, api_token_authenticate
 from legion.api.versions import VersionMismatch
 from legion.audit.context import request_credential_note
+from legion.cases.intake import IntakeInvalid
 from legion.cases.services import CaseError
 
 
@@ -123,6 +124,13 @@ def case_error(request: HttpRequest, exc: CaseError) -> HttpResponse:
     return error(request, 409, exc.message, exc.code)
 
 
+@api.exception_handler(IntakeInvalid)
+def answers_invalid(request: HttpRequest, exc: IntakeInvalid) -> HttpResponse:
+    # The portal's message per answer, in the 422 shape.
+    errors = [{"field": field, "message": str(message)} for field, message in exc.errors.items()]
+    return error(request, 422, "Some answers cannot be accepted.", "invalid", errors=errors)
+
+
 @api.exception_handler(VersionMismatch)
 def stale_version(request: HttpRequest, exc: VersionMismatch) -> HttpResponse:
     response = error(
@@ -190,8 +198,18 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return error(request, 422, "The request is not valid.", "invalid", errors=errors)
 
 
-from legion.api import cases, decisions, reference  # noqa: E402  (routers import `api` helpers)
+from legion.api import (  # noqa: E402  (routers import `api` helpers)
+    applicant,
+    cases,
+    conversation,
+    decisions,
+    documents,
+    reference,
+)
 
 api.add_router("/cases", cases.router)
 api.add_router("/cases", decisions.router)
+api.add_router("/cases", documents.router)
+api.add_router("/cases", conversation.router)
 api.add_router("/", reference.router)
+api.add_router("/applicant", applicant.router)

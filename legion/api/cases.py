@@ -20,7 +20,9 @@ from legion.api.schemas import (
 )
 from legion.api.versions import case_etag, case_write
 from legion.audit.services import audit_case_view, audit_record
+from legion.cases.counts import Estimate
 from legion.cases.models import Case
+from legion.cases.paging import InvalidCursor, KeysetOrder, cursor_decode, keyset_page
 from legion.cases.selectors import case_for_actor, cases_visible_to
 from legion.cases.services import (
     case_assign,
@@ -29,10 +31,14 @@ from legion.cases.services import (
     cases_bulk_transition,
 )
 from legion.cases.states import CaseState
+from legion.interviews.services import assessments_offered
 from legion.missions.actors import Actor
 
 router = Router(tags=["cases"])
 ERRORS = {401: Error, 404: Error, 409: Error, 422: ValidationErrorOut}
+# The list's order: newest submission first (drafts, not submitted yet, before them),
+# read backwards through the index on (mission, submitted_at, id).
+NEWEST_FIRST = KeysetOrder("submitted_at", descending=True)
 
 
 def actor_of(request: HttpRequest) -> Actor:
@@ -45,11 +51,17 @@ class CaseFilters(Schema):
     assigned: str | None = None  # "me", "none" or a username
     page: int = 1
     page_size: int = 50
+    after: str | None = None  # the `next` cursor of the page before
 
     def validate_paging(self) -> None:
         from ninja.errors import ValidationError
 
         problems = []
+        if self.after:
+            try:
+                cursor_decode(self.after)
+            except InvalidCursor as exc:
+                problems.append({"loc": ("query", "after"), "msg": str(exc)})
         if self.page < 1:
             problems.append({"loc": ("query", "page"), "msg": "Must be 1 or more."})
         if not 1 <= self.page_size <= 200:
@@ -80,8 +92,16 @@ def actions(case: Case, actor: Actor) -> list[dict]:
             "reason_required": a.reason_required,
             "danger": a.danger,
             "unmet": list(a.unmet),
+            "service": a.service,
         }
         for a in case_available_actions(case=case, actor=actor)
+    ]
+
+
+def assessment_offers(case: Case, actor: Actor) -> list[dict]:
+    return [
+        {"kind": o.kind, "label": o.label, "unmet": list(o.unmet)}
+        for o in assessments_offered(case=case, actor=actor)
     ]
 
 
@@ -117,6 +137,7 @@ def detail(case: Case, actor: Actor) -> dict:
             for e in case.events.all()
         ],
         "actions": actions(case, actor),
+        "assessments_offered": assessment_offers(case, actor),
     }
 
 
@@ -165,19 +186,27 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
         cases = cases.filter(assigned_to__isnull=True)
     elif filters.assigned:
         cases = cases.filter(assigned_to__username=filters.assigned)
-    start = (filters.page - 1) * filters.page_size
-    page = list(cases[start : start + filters.page_size])
+    page = keyset_page(
+        cases,
+        order=NEWEST_FIRST,
+        per_page=filters.page_size,
+        after=filters.after,
+        number=filters.page,
+    )
     audit_record(
         action="case.list",
         actor=actor,
         request=request,
-        data={"via": "api", "references": [c.reference for c in page]},
+        data={"via": "api", "references": [c.reference for c in page.object_list]},
     )
+    count = page.paginator.count
     return {
-        "count": cases.count(),
-        "page": filters.page,
+        "count": count,
+        "count_is_estimate": isinstance(count, Estimate),
+        "page": page.number,
         "page_size": filters.page_size,
-        "results": [summary(c) for c in page],
+        "results": [summary(c) for c in page.object_list],
+        "next": page.next_cursor,
     }
 
 

@@ -13,7 +13,7 @@ from legion.accounts.decorators import api_require_recent_auth
 from legion.api.cases import ERRORS, actor_of, detail, get_case
 from legion.api.schemas import CaseDetail
 from legion.api.versions import case_etag, case_write
-from legion.cases.services import case_transfer
+from legion.cases.services import case_submit, case_transfer
 from legion.cases.travel import instructions_issue, visa_issue, visa_refuse
 from legion.interviews.models import Assessment
 from legion.interviews.services import assessment_sign, interview_book, interview_cancel
@@ -212,3 +212,14 @@ def transfer(request: HttpRequest, reference: str, payload: TransferIn):
             reason=payload.reason,
         )
     return {"reference": case.reference, "mission": case.mission.code}
+
+
+@router.post(
+    "/{reference}/submission",
+    response={200: CaseDetail, **ERRORS},
+    summary="Submit a draft taken down by staff (assisted intake), with identity screening",
+)
+def submit_draft(request: HttpRequest, reference: str, response: HttpResponse):
+    with _write(request, reference):
+        case_submit(reference=reference.upper(), actor=actor_of(request))
+    return _answer(request, response, reference)

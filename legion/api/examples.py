@@ -21,8 +21,52 @@ ACTION = {
     "reason_required": False,
     "danger": False,
     "unmet": ["Not all required documents have been verified."],
+    "service": "interview_book",
 }
 TALLY = {"key": "GB", "label": "United Kingdom", "count": 412, "shown": "412"}
+DOCUMENT = {
+    "id": 31,
+    "kind": "passport",
+    "kind_label": "Passport",
+    "status": "rejected",
+    "original_name": "passport-scan.pdf",
+    "content_type": "application/pdf",
+    "size": 482113,
+    "uploaded_at": "2022-03-02T09:10:44Z",
+    "reviewed_at": "2022-03-02T11:02:09Z",
+    "rejection_reason": "The photo page is cut off at the bottom; please scan it whole.",
+}
+MESSAGE = {
+    "id": 7,
+    "sender": "mission",
+    "author": "lon.officer",
+    "body": "Please bring your discharge papers to the interview.",
+    "document_id": None,
+    "created_at": "2022-03-03T10:20:00Z",
+}
+
+APPLICANT_ANSWERS = {
+    "given_name": "James",
+    "surname": "Turner",
+    "native_name": None,
+    "date_of_birth": "1988-03-27",
+    "sex": "M",
+    "place_of_birth": "Aldershot",
+    "nationality": "GB",
+    "second_nationality": None,
+    "passport_number": "123456789",
+    "passport_country": "GB",
+    "passport_expiry": "2031-05-01",
+    "email": "james.turner@example.co.uk",
+    "phone": "+44 7700 900123",
+    "address_line_1": "12 Queens Avenue",
+    "address_line_2": None,
+    "address_town": "Aldershot",
+    "address_postcode": "GU11 2LB",
+    "address_country": "GB",
+    "has_criminal_record": False,
+    "language": "en",
+}
 
 EXAMPLES: dict[str, dict] = {
     "Error": {
@@ -48,7 +92,14 @@ EXAMPLES: dict[str, dict] = {
         ]
     },
     "CaseSummary": SUMMARY,
-    "CasePage": {"count": 1, "page": 1, "page_size": 50, "results": [SUMMARY]},
+    "CasePage": {
+        "count": 1,
+        "count_is_estimate": False,
+        "page": 1,
+        "page_size": 50,
+        "results": [SUMMARY],
+        "next": None,
+    },
     "CaseDetail": {
         **SUMMARY,
         "held_from_state": "",
@@ -82,8 +133,104 @@ EXAMPLES: dict[str, dict] = {
             }
         ],
         "actions": [ACTION],
+        "assessments_offered": [],
     },
     "ActionOut": ACTION,
+    "AssessmentOfferOut": {
+        "kind": "military",
+        "label": "Military suitability (defence attaché)",
+        "unmet": [
+            "The interview begins at 2022-03-08 10:00 (mission time); its assessments can be "
+            "signed from then on."
+        ],
+    },
+    "DocumentMeta": DOCUMENT,
+    "BulkReferencesIn": {"references": ["LGN-7Q4M-X2KD", "LGN-2HFD-91QA"]},
+    "ApplicantSessionOut": {
+        "reference": "LGN-7Q4M-X2KD",
+        "token": "lga_q1Xb2c3D4e5F6g7H8i9J0kLmNoPqRsTuVwXyZ012345",
+        "expires_at": "2022-03-02T09:44:05Z",
+    },
+    "DraftStartIn": {"mission": "lon", "language": "en"},
+    "AccessEmailIn": {"reference": "LGN-7Q4M-X2KD", "email": "james.turner@example.co.uk"},
+    "AccessIn": {"reference": "LGN-7Q4M-X2KD", "code": "K7QP-2XMD", "link": ""},
+    "AcceptedOut": {"detail": "If the reference and address match, an e-mail is on its way."},
+    "AnswersIn": {"surname": "Turner", "passport_expiry": "2031-05-01"},
+    "MissionChoiceIn": {"mission": "ott"},
+    "LanguageIn": {"code": "en", "level": "native"},
+    "ServiceRecordIn": {
+        "kind": "military",
+        "country": "GB",
+        "branch": "Army, Parachute Regiment",
+        "start_year": 2006,
+        "end_year": 2014,
+        "specialty": "paratrooper",
+        "rank": "Corporal",
+        "deployments": "Afghanistan 2010",
+        "licence_number": "",
+    },
+    "ApplicantCaseOut": {
+        "reference": "LGN-7Q4M-X2KD",
+        "state": "submitted",
+        "state_label": "Submitted",
+        "mission": "lon",
+        "language": "en",
+        "submitted_at": "2022-03-02T09:14:05Z",
+        "answers": APPLICANT_ANSWERS,
+        "languages": [{"code": "en", "level": "native"}],
+        "service_records": [
+            {
+                "id": 5,
+                "kind": "military",
+                "country": "GB",
+                "branch": "Army, Parachute Regiment",
+                "start_year": 2006,
+                "end_year": 2014,
+            }
+        ],
+        "documents": [DOCUMENT],
+        "missing": [],
+        "information_requests": [],
+        "interview": None,
+        "actions": ["withdraw"],
+    },
+    "AdvisoryOut": {
+        "nationality": "GB",
+        "stance": "warned",
+        "stance_label": "Warned: legal consequences possible",
+        "title": "United Kingdom",
+        "body": "The government advises against travel and says that joining may be an offence.",
+        "language": "en",
+        "version": 2,
+        "source": "UK Foreign Secretary, 2022-03-01",
+    },
+    "AcknowledgementIn": {"language": "en"},
+    "ApplicantBookingIn": {"slot_id": 12, "language": "en"},
+    "WithdrawalIn": {"reason": "My plans have changed."},
+    "CancellationIn": {"reason": "I cannot travel that day."},
+    "DocumentRejectionIn": {"reason": DOCUMENT["rejection_reason"]},
+    "MessageOut": MESSAGE,
+    "MessageIn": {"body": MESSAGE["body"]},
+    "NoteOut": {
+        "id": 3,
+        "author": "lon.consul",
+        "body": "Called the applicant's former unit; service confirmed.",
+        "created_at": "2022-03-03T14:05:00Z",
+    },
+    "NoteIn": {"body": "Called the applicant's former unit; service confirmed."},
+    "InformationRequestOut": {
+        "id": 4,
+        "question": "Please upload your certificate of discharge.",
+        "document_kind": "service_record",
+        "due_on": "2022-03-09",
+        "asked_at": "2022-03-03T10:20:00Z",
+        "answered_at": None,
+    },
+    "InformationRequestIn": {
+        "question": "Please upload your certificate of discharge.",
+        "due_on": "2022-03-09",
+        "document_kind": "service_record",
+    },
     "BookingIn": {"slot_id": 12, "language": "en"},
     "ReasonIn": {"reason": "The applicant asked for another day."},
     "AssessmentIn": {

@@ -42,3 +42,20 @@ class ApiToken(models.Model):
     def audit_label(self) -> dict:
         """What the audit log records of the token that acted (no secret)."""
         return {"id": self.pk, "prefix": self.prefix, "name": self.name, "scope": self.scope}
+
+
+class ApplicantApiToken(models.Model):
+    """An applicant's access to their own case through the API, given in exchange for a
+    one-time link or code (or on starting a draft). Only its hash is stored; it ends
+    after the portal's idle time without use, like a portal session."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="applicant_api_tokens"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"applicant access to case {self.case_id}"

@@ -67,19 +67,21 @@ def mission_slots(
     slots = slots.filter(starts_at__date__gte=first)
     if end:
         slots = slots.filter(starts_at__date__lte=end)
-    return [
-        {
-            "id": s.pk,
-            "starts_at": s.starts_at,
-            "ends_at": s.ends_at,
-            "location": s.location,
-            "capacity": s.capacity,
-            "booked": s.booked,
-            "languages": s.languages or mission.interview_languages or [],
-            "is_cancelled": s.is_cancelled,
-        }
-        for s in slots.order_by("starts_at")[:1000]
-    ]
+    return [slot_out(s, mission) for s in slots.order_by("starts_at")[:1000]]
+
+
+def slot_out(slot, mission) -> dict:
+    """A slot as the API shows it (`booked` annotated by the query)."""
+    return {
+        "id": slot.pk,
+        "starts_at": slot.starts_at,
+        "ends_at": slot.ends_at,
+        "location": slot.location,
+        "capacity": slot.capacity,
+        "booked": slot.booked,
+        "languages": slot.languages or mission.interview_languages or [],
+        "is_cancelled": slot.is_cancelled,
+    }
 
 
 def tallies(rows: list[Tally]) -> list[dict]:

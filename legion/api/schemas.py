@@ -36,10 +36,19 @@ class CaseSummary(Schema):
 
 
 class CasePage(Schema):
-    count: int
+    count: int = Field(
+        description="How many cases match: exact up to 1,000, beyond that an estimate "
+        "from the database's statistics (then count_is_estimate is true)."
+    )
+    count_is_estimate: bool = False
     page: int
     page_size: int
     results: list[CaseSummary]
+    next: str | None = Field(
+        None,
+        description="Cursor of the next page (pass it as `after`), null on the last page. "
+        "Following cursors costs the same at any depth; `page` numbers count from the start.",
+    )
 
 
 class ApplicantOut(Schema):
@@ -75,6 +84,22 @@ class ActionOut(Schema):
     reason_required: bool
     danger: bool
     unmet: list[str] = Field(description="Why it cannot be taken now; empty when it can.")
+    service: str = Field(
+        "",
+        description=(
+            "The service that alone takes this action, with the record its state needs "
+            "(its own operation: interview, assessments, visa, instructions); "
+            "POST /transitions refuses it with code use_service. Empty for a plain transition."
+        ),
+    )
+
+
+class AssessmentOfferOut(Schema):
+    kind: str = Field(description="military (the defence attaché's) or consular (the consul's)")
+    label: str
+    unmet: list[str] = Field(
+        description="Why it cannot be signed yet (the interview has not begun); empty when it can."
+    )
 
 
 class CaseDetail(CaseSummary):
@@ -84,6 +109,9 @@ class CaseDetail(CaseSummary):
     documents: list[DocumentOut]
     events: list[EventOut]
     actions: list[ActionOut]
+    assessments_offered: list[AssessmentOfferOut] = Field(
+        description="The interview assessments you sign on this case (only your role's form)."
+    )
 
 
 class TransitionIn(Schema):

@@ -150,7 +150,10 @@ def audit_case_view(
     from legion.audit.break_glass import active_grant_id
 
     data: dict[str, Any] = {"what": what}
-    if actor.user is not None and (grant_id := active_grant_id(user=actor.user, case=case)):
+    # Glass is broken only to reach a case outside one's missions: inside them there
+    # is no grant to name, and no need to look for one.
+    outside = actor.user is not None and case.mission_id not in actor.mission_ids()
+    if outside and (grant_id := active_grant_id(user=actor.user, case=case)):
         data["break_glass"] = grant_id
     return audit_record(action="case.view", actor=actor, case=case, data=data, request=request)
 

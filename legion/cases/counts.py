@@ -120,9 +120,13 @@ class EstimatingPaginator(Paginator):
     costs the page, not a COUNT over the mission. With an estimate every page number
     is accepted (the estimate may be a little low); a page past the end is empty."""
 
+    def __init__(self, *args: Any, exact_up_to: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.exact_up_to = exact_up_to
+
     @cached_property
     def count(self) -> int:
-        return count_or_estimate(self.object_list)
+        return count_or_estimate(self.object_list, exact_up_to=self.exact_up_to)
 
     @property
     def is_estimate(self) -> bool:

@@ -65,13 +65,34 @@ DEFAULT_EQUIPMENT = [
 ]
 
 
+def instructions_defaults(case: Case) -> dict[str, Any]:
+    """What the instructions form starts from: the mission's entry point, assembly
+    point and contacts in the applicant's language (English where a text has no
+    translation yet), and the usual checklists."""
+    mission = case.mission
+    with translation.override(case.language):
+        return {
+            "entry_point": mission.default_entry_point,
+            "assembly_point": mission.default_assembly_point,
+            "contacts": mission.default_contacts,
+            "documents_to_bring": list(DEFAULT_DOCUMENTS),
+            "equipment": list(DEFAULT_EQUIPMENT),
+        }
+
+
 def assembly_point_visible(case: Case) -> bool:
     """True only while the case holds an issued visa; the assembly point exists for the
     applicant from then on, and never before (nor while the case is on hold)."""
-    return (
-        case.state in VISA_GRANTED_STATES
-        and VisaDecision.objects.filter(case=case, decision=VisaDecision.Decision.ISSUED).exists()
-    )
+    return case.state in VISA_GRANTED_STATES and issued_visa(case) is not None
+
+
+def issued_visa(case: Case) -> VisaDecision | None:
+    """The case's issued visa, if any; from the case's loaded visa when a page loaded it."""
+    relation = Case.visa.related
+    if relation.is_cached(case):
+        visa = relation.get_cached_value(case)
+        return visa if visa is not None and visa.decision == VisaDecision.Decision.ISSUED else None
+    return VisaDecision.objects.filter(case=case, decision=VisaDecision.Decision.ISSUED).first()
 
 
 def _labels(items: list[str], known: dict[str, Any]) -> list[str]:
@@ -82,7 +103,7 @@ def instructions_context(instructions: TravelInstructions) -> dict[str, Any]:
     """What the instructions templates show. Labels are lazy: translate them by
     rendering in the language wanted (see `instructions_html`)."""
     case = instructions.case
-    visa = VisaDecision.objects.filter(case=case, decision=VisaDecision.Decision.ISSUED).first()
+    visa = issued_visa(case)
     return {
         "heading_level": 2,
         "subheading_level": 3,
@@ -91,7 +112,7 @@ def instructions_context(instructions: TravelInstructions) -> dict[str, Any]:
         "applicant": case.applicant,
         "mission": case.mission,
         "visa": visa,
-        "show_assembly_point": assembly_point_visible(case),
+        "show_assembly_point": case.state in VISA_GRANTED_STATES and visa is not None,
         "documents": [
             DOCUMENTS_TO_BRING.get(item, item) for item in instructions.documents_to_bring
         ],

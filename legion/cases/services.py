@@ -19,7 +19,7 @@ from legion.cases.lifecycle import case_event_react
 from legion.cases.models import Case, CaseEvent
 from legion.cases.selectors import case_for_actor
 from legion.cases.states import FINAL_STATES, CaseState
-from legion.cases.workflow import TRANSITION_NAMES
+from legion.cases.workflow import TRANSITION_NAMES, CaseWorkflow
 from legion.missions.actors import Actor
 from legion.missions.models import Mission, Role
 
@@ -46,6 +46,9 @@ class AvailableAction:
     reason_required: bool
     danger: bool
     unmet: tuple[str, ...]  # guard messages; empty when the action can be taken now
+    # The service (and so the form or endpoint) that alone takes this action, writing
+    # the record its state means; "" when the generic transition takes it.
+    service: str = ""
 
 
 def _transition_meta(case: Case, action: str) -> Any:
@@ -87,11 +90,17 @@ def record_event(
     return event
 
 
-def unmet_guards(case: Case, action: str) -> tuple[str, ...]:
+def unmet_guards(case: Case, action: str, *, records: bool = False) -> tuple[str, ...]:
+    """Messages of the guards of `action` that are not met now. Record guards (the record
+    the action's own service writes) count only with `records=True`."""
     meta = _transition_meta(case, action)
     if meta is None:
         return ()
-    return tuple(str(c.message) for c in meta.conditions if not c(case))
+    return tuple(
+        str(c.message)
+        for c in meta.conditions
+        if (records or not getattr(c, "record", False)) and not c(case)
+    )
 
 
 def case_available_actions(*, case: Case, actor: Actor) -> list[AvailableAction]:
@@ -109,16 +118,17 @@ def case_available_actions(*, case: Case, actor: Actor) -> list[AvailableAction]
                 reason_required=meta.custom["reason_required"],
                 danger=meta.custom["danger"],
                 unmet=unmet_guards(case, name),
+                service=meta.custom["service"],
             )
         )
     return actions
 
 
-def _apply(case: Case, action: str, actor: Actor, reason: str, data: dict | None) -> CaseEvent:
-    """Apply one transition to a locked case and record it. Caller holds the transaction."""
+def _check(case: Case, action: str, actor: Actor, reason: str) -> str:
+    """Refuse the transition for state, role, an unmet guard (other than the record its
+    service writes) or a missing reason; returns the reason, stripped."""
     if action not in TRANSITION_NAMES:
         raise TransitionRefused(_("Unknown action “%(action)s”.") % {"action": action})
-    method = getattr(case, action)
     meta = _transition_meta(case, action)
     if meta is None:
         raise TransitionRefused(
@@ -132,11 +142,22 @@ def _apply(case: Case, action: str, actor: Actor, reason: str, data: dict | None
             % {"label": meta.custom["label"]},
             code="forbidden",
         )
-    if not can_proceed(method):
-        raise TransitionRefused(" ".join(unmet_guards(case, action)), code="guard")
+    unmet = unmet_guards(case, action)
+    if unmet:
+        raise TransitionRefused(" ".join(unmet), code="guard")
     reason = reason.strip()
     if meta.custom["reason_required"] and not reason:
         raise TransitionRefused(_("Please give a reason."), code="reason_required")
+    return reason
+
+
+def _apply(case: Case, action: str, actor: Actor, reason: str, data: dict | None) -> CaseEvent:
+    """Apply one transition to a locked case and record it. Caller holds the transaction."""
+    reason = _check(case, action, actor, reason)
+    method = getattr(case, action)
+    if not can_proceed(method):
+        # Only a record guard can fail here: the service did not write its record.
+        raise TransitionRefused(" ".join(unmet_guards(case, action, records=True)), code="guard")
     from_state = case.state
     method()
     now = timezone.now()
@@ -160,18 +181,36 @@ def _apply(case: Case, action: str, actor: Actor, reason: str, data: dict | None
 def case_transition(
     *, reference: str, action: str, actor: Actor, reason: str = "", data: dict | None = None
 ) -> Case:
-    """Take one transition of the table on the case with this reference.
+    """Take one transition of the table on the case with this reference: the generic
+    path of the case page, the API and the CLI.
 
-    Transitions with side effects (booking, assessments, visa, instructions) have
-    their own services, which call this one inside their transaction.
+    Transitions whose state means a record (booking, assessments, visa, instructions,
+    submission with its screening) are refused here with `use_service`: the table names
+    the service that writes the record and applies the transition (`case_apply`).
     """
     with transaction.atomic():
-        try:
-            case = case_for_actor(actor, reference, for_update=True)
-        except Case.DoesNotExist as exc:
-            raise CaseError(_("No such case."), code="not_found") from exc
+        case = case_lock(reference=reference, actor=actor)
+        service = transition_service(action)
+        if service:
+            raise TransitionRefused(
+                _(
+                    "“%(action)s” is taken only with its own form or endpoint (%(service)s), "
+                    "which records what the step needs."
+                )
+                % {"action": action, "service": service},
+                code="use_service",
+            )
         _apply(case, action, actor, reason, data)
     return case
+
+
+def transition_service(action: str) -> str:
+    """The service the table names for `action` ("" for a plain transition or an
+    unknown action)."""
+    if action not in TRANSITION_NAMES:
+        return ""
+    transitions = getattr(CaseWorkflow, action)._django_fsm.transitions.values()
+    return next((t.custom["service"] for t in transitions if t.custom.get("service")), "")
 
 
 def case_submit(*, reference: str, actor: Actor) -> Case:
@@ -200,10 +239,17 @@ def case_lock(*, reference: str, actor: Actor) -> Case:
         raise CaseError(_("No such case."), code="not_found") from exc
 
 
+def case_check(*, case: Case, action: str, actor: Actor, reason: str = "") -> None:
+    """Refuse now what `case_apply` would refuse (state, role, guards, reason), so that
+    a service can check before it writes the record the transition needs."""
+    _check(case, action, actor, reason)
+
+
 def case_apply(
     *, case: Case, action: str, actor: Actor, reason: str = "", data: dict | None = None
 ) -> CaseEvent:
-    """Apply a transition to a case the caller has locked with case_lock()."""
+    """Apply a transition to a case the caller has locked with case_lock(): the path of
+    the services that write a transition's record (the generic path is case_transition)."""
     return _apply(case, action, actor, reason, data)
 
 

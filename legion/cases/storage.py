@@ -9,8 +9,10 @@ files in place under a new key.
 import os
 import tempfile
 
+from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage, Storage
+from storages.backends.s3 import S3Storage
 
 from legion.crypto import MAGIC, NONCE_BYTES, DecryptionError, open_sealed, seal, sealed_key_id
 
@@ -74,6 +76,24 @@ class EncryptedFileSystemStorage(EncryptedStorageMixin, FileSystemStorage):
     """Sealed files on local disk (the default)."""
 
 
+class EncryptedS3Storage(EncryptedStorageMixin, S3Storage):
+    """Sealed files on S3-compatible object storage (several nodes): the object store
+    only ever receives ciphertext, so its operators and a leaked bucket see none."""
+
+
 def document_storage() -> Storage:
+    if settings.LEGION_S3_BUCKET:
+        return EncryptedS3Storage(
+            bucket_name=settings.LEGION_S3_BUCKET,
+            endpoint_url=settings.LEGION_S3_ENDPOINT_URL,
+            region_name=settings.LEGION_S3_REGION,
+            access_key=settings.LEGION_S3_ACCESS_KEY_ID,
+            secret_key=settings.LEGION_S3_SECRET_ACCESS_KEY,
+            location=settings.LEGION_S3_PREFIX,
+            # Never a public object, never replaced by an upload of the same name.
+            default_acl=None,
+            file_overwrite=False,
+            querystring_auth=True,
+        )
     # No location given: the storage follows settings.MEDIA_ROOT, also when tests change it.
     return EncryptedFileSystemStorage(file_permissions_mode=0o600, directory_permissions_mode=0o700)

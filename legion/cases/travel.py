@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from legion.cases.instructions import instructions_email_queue
 from legion.cases.models import Case, TravelInstructions, VisaDecision
-from legion.cases.services import TransitionRefused, case_apply, case_lock
+from legion.cases.services import TransitionRefused, case_apply, case_check, case_lock
 from legion.missions.actors import Actor
 
 
@@ -30,6 +30,7 @@ def visa_issue(
         )
     with transaction.atomic():
         case = case_lock(reference=reference, actor=actor)
+        case_check(case=case, action="issue_visa", actor=actor)
         VisaDecision.objects.filter(case=case).delete()
         visa = VisaDecision.objects.create(
             case=case,
@@ -46,12 +47,16 @@ def visa_issue(
 
 def visa_refuse(*, reference: str, actor: Actor, reason: str) -> VisaDecision:
     """Record the consul's refusal; the case is rejected with the reason."""
+    reason = reason.strip()
     with transaction.atomic():
         case = case_lock(reference=reference, actor=actor)
-        case_apply(case=case, action="refuse_visa", actor=actor, reason=reason)
-        return VisaDecision.objects.create(
+        case_check(case=case, action="refuse_visa", actor=actor, reason=reason)
+        VisaDecision.objects.filter(case=case).delete()
+        visa = VisaDecision.objects.create(
             case=case, decision=VisaDecision.Decision.REFUSED, reason=reason, decided_by=actor.user
         )
+        case_apply(case=case, action="refuse_visa", actor=actor, reason=reason)
+    return visa
 
 
 def instructions_issue(
@@ -78,7 +83,7 @@ def instructions_issue(
         )
     with transaction.atomic():
         case: Case = case_lock(reference=reference, actor=actor)
-        case_apply(case=case, action="issue_instructions", actor=actor)
+        case_check(case=case, action="issue_instructions", actor=actor)
         instructions = TravelInstructions.objects.create(
             case=case,
             entry_point=entry_point,
@@ -91,5 +96,6 @@ def instructions_issue(
             language=case.language,
             issued_by=actor.user,
         )
+        case_apply(case=case, action="issue_instructions", actor=actor)
         instructions_email_queue(instructions=instructions)
     return instructions

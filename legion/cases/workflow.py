@@ -4,6 +4,13 @@ Each transition method below declares its source states, target, who may take it
 (`permission=allowed(...)`) and its guards (`conditions=[...]`). The methods only
 move the state; services.py wraps each one in a transaction, checks scope and
 writes the event. The state field is protected, so nothing else can change it.
+
+A transition whose state means a record (a booked interview, two signed assessments,
+the visa decision, the travel instructions) names the service that writes that record
+(`info(..., service=...)`): a bare call through `case_transition` (the API's, the
+CLI's and the case page's generic transition) is refused, and a record guard
+(`guard(..., record=True)`) keeps the state unreachable without its record even from
+inside the services.
 """
 
 from collections.abc import Callable
@@ -43,11 +50,19 @@ def allowed(*roles: str) -> Callable[[Any, Actor], bool]:
     return check
 
 
-def guard(message: str) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
-    """Mark a condition with the message shown when it is not met."""
+def guard(
+    message: str, *, record: bool = False
+) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
+    """Mark a condition with the message shown when it is not met.
+
+    `record=True`: the condition is the record the target state means, written by the
+    transition's own service just before it applies the transition; it is checked on
+    every apply but never listed as a reason an action is blocked (the service's form
+    or endpoint is how the record comes to exist)."""
 
     def decorate(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
         func.message = message  # type: ignore[attr-defined]
+        func.record = record  # type: ignore[attr-defined]
         return func
 
     return decorate
@@ -92,6 +107,19 @@ def no_open_identity_review(case: Any) -> bool:
     return not case_has_open_review(case=case)
 
 
+@guard(_("An interview slot must be booked for the case."), record=True)
+def interview_booked(case: Any) -> bool:
+    from legion.interviews.models import Interview
+
+    return case.interviews.filter(status=Interview.Status.BOOKED).exists()
+
+
+@guard(_("The booked interview must be cancelled first."), record=True)
+def no_interview_booked(case: Any) -> bool:
+    return not interview_booked(case)
+
+
+# Not hidden as a record guard: the page lists who still has to sign.
 @guard(_("Both the defence attaché and the consul must sign their assessments."))
 def both_assessments_signed(case: Any) -> bool:
     from legion.interviews.selectors import current_interview_assessments
@@ -114,16 +142,56 @@ def an_assessment_unfavourable(case: Any) -> bool:
     return any(not a.favourable for a in current_interview_assessments(case=case))
 
 
-@guard(_("A visa must be recorded before travel instructions can be issued."))
+@guard(_("The visa (type, number, validity) must be recorded."), record=True)
 def visa_recorded(case: Any) -> bool:
     from legion.cases.models import VisaDecision
 
     return VisaDecision.objects.filter(case=case, decision=VisaDecision.Decision.ISSUED).exists()
 
 
-# Labels and whether a reason is required, read by every front end.
-def info(label: str, *, reason: bool = False, danger: bool = False) -> dict[str, Any]:
-    return {"label": label, "reason_required": reason, "danger": danger}
+@guard(_("The visa refusal must be recorded with its reason."), record=True)
+def visa_refusal_recorded(case: Any) -> bool:
+    from legion.cases.models import VisaDecision
+
+    return (
+        VisaDecision.objects.filter(case=case, decision=VisaDecision.Decision.REFUSED)
+        .exclude(reason="")
+        .exists()
+    )
+
+
+@guard(_("The travel instructions must be written."), record=True)
+def instructions_recorded(case: Any) -> bool:
+    from legion.cases.models import TravelInstructions
+
+    return TravelInstructions.objects.filter(case=case).exists()
+
+
+@guard(_("An arrival can be recorded from the day after the travel instructions were issued."))
+def travelled_since_instructions(case: Any) -> bool:
+    """The applicant has to travel to the border after receiving the instructions: an
+    arrival on the day they were issued (in the mission's time zone) is a slip."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from legion.cases.models import TravelInstructions
+
+    instructions = TravelInstructions.objects.filter(case=case).only("issued_at").first()
+    if instructions is None:
+        return False
+    zone = ZoneInfo(case.mission.timezone)
+    return timezone.localdate(timezone=zone) > timezone.localdate(instructions.issued_at, zone)
+
+
+# Labels, whether a reason is required and which service alone takes the transition,
+# read by every front end.
+def info(
+    label: str, *, reason: bool = False, danger: bool = False, service: str = ""
+) -> dict[str, Any]:
+    """`service`: the service that writes the record the target state means and takes
+    the transition itself; a bare `case_transition` of it is refused (`use_service`)."""
+    return {"label": label, "reason_required": reason, "danger": danger, "service": service}
 
 
 class CaseWorkflow:
@@ -136,7 +204,8 @@ class CaseWorkflow:
         # A consular officer submits the applications they take down (assisted intake).
         permission=allowed(APPLICANT, Role.CONSULAR_OFFICER),
         conditions=[passport_uploaded, advisory_acknowledged],
-        custom=info(_("Submit application")),
+        # Identity screening runs in the submission's transaction.
+        custom=info(_("Submit application"), service="case_submit"),
     )
     def submit(self) -> None:
         pass
@@ -181,8 +250,9 @@ class CaseWorkflow:
             eligibility_passed,
             advisory_acknowledged,
             no_open_identity_review,
+            interview_booked,
         ],
-        custom=info(_("Schedule interview")),
+        custom=info(_("Schedule interview"), service="interview_book"),
     )
     def schedule_interview(self) -> None:
         pass
@@ -192,7 +262,8 @@ class CaseWorkflow:
         source=S.INTERVIEW_SCHEDULED,
         target=S.IN_REVIEW,
         permission=allowed(Role.CONSULAR_OFFICER, APPLICANT),
-        custom=info(_("Cancel interview"), reason=True),
+        conditions=[no_interview_booked],
+        custom=info(_("Cancel interview"), reason=True, service="interview_cancel"),
     )
     def cancel_interview(self) -> None:
         pass
@@ -203,7 +274,7 @@ class CaseWorkflow:
         target=S.INTERVIEWED,
         permission=allowed(Role.DEFENCE_ATTACHE, Role.CONSUL),
         conditions=[both_assessments_signed],
-        custom=info(_("Complete interview")),
+        custom=info(_("Complete interview"), service="assessment_sign"),
     )
     def complete_interview(self) -> None:
         pass
@@ -214,7 +285,9 @@ class CaseWorkflow:
         target=S.REJECTED,
         permission=allowed(Role.DEFENCE_ATTACHE, Role.CONSUL),
         conditions=[an_assessment_unfavourable],
-        custom=info(_("Reject after interview"), reason=True, danger=True),
+        custom=info(
+            _("Reject after interview"), reason=True, danger=True, service="assessment_sign"
+        ),
     )
     def reject_after_interview(self) -> None:
         pass
@@ -236,7 +309,7 @@ class CaseWorkflow:
         target=S.VISA_ISSUED,
         permission=allowed(Role.CONSUL),
         conditions=[visa_recorded],
-        custom=info(_("Issue visa")),
+        custom=info(_("Issue visa"), service="visa_issue"),
     )
     def issue_visa(self) -> None:
         pass
@@ -246,7 +319,8 @@ class CaseWorkflow:
         source=S.VISA_PENDING,
         target=S.REJECTED,
         permission=allowed(Role.CONSUL),
-        custom=info(_("Refuse visa"), reason=True, danger=True),
+        conditions=[visa_refusal_recorded],
+        custom=info(_("Refuse visa"), reason=True, danger=True, service="visa_refuse"),
     )
     def refuse_visa(self) -> None:
         pass
@@ -256,7 +330,8 @@ class CaseWorkflow:
         source=S.VISA_ISSUED,
         target=S.INSTRUCTIONS_ISSUED,
         permission=allowed(Role.CONSULAR_OFFICER),
-        custom=info(_("Issue travel instructions")),
+        conditions=[visa_recorded, instructions_recorded],
+        custom=info(_("Issue travel instructions"), service="instructions_issue"),
     )
     def issue_instructions(self) -> None:
         pass
@@ -266,6 +341,7 @@ class CaseWorkflow:
         source=S.INSTRUCTIONS_ISSUED,
         target=S.ARRIVED,
         permission=allowed(Role.CONSULAR_OFFICER),
+        conditions=[instructions_recorded, travelled_since_instructions],
         custom=info(_("Record arrival")),
     )
     def record_arrival(self) -> None:

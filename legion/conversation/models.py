@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from legion.cases.models import Case
+from legion.cases.models import Case, Document
 from legion.crypto import EncryptedTextField
 
 
@@ -49,7 +49,15 @@ class CaseMessage(models.Model):
     handled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["case", "created_at"], name="message_case_time")]
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="message_case_time"),
+            # The queue's "applicant replied": the few messages still unanswered.
+            models.Index(
+                fields=["case"],
+                name="message_unanswered",
+                condition=models.Q(sender="applicant", handled_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"message from the {self.sender} on case {self.case_id}"
@@ -60,8 +68,8 @@ class InformationRequest(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="information_requests")
     question = EncryptedTextField()
-    # Blank: an answer is wanted; otherwise the kind of document (cases.Document.Kind).
-    document_kind = models.CharField(max_length=20, blank=True)
+    # Blank: an answer is wanted; otherwise the kind of document.
+    document_kind = models.CharField(max_length=20, blank=True, choices=Document.Kind)
     due_on = models.DateField()
     asked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -71,7 +79,13 @@ class InformationRequest(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["answered_at", "due_on"], name="rfi_open_due")]
+        indexes = [
+            models.Index(fields=["answered_at", "due_on"], name="rfi_open_due"),
+            # The queue's "waiting for the applicant": the open requests only.
+            models.Index(
+                fields=["case"], name="rfi_open_case", condition=models.Q(answered_at__isnull=True)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"request for information on case {self.case_id}"

@@ -3,6 +3,7 @@ case's mission. Messages: between the applicant and the mission's staff. Each wr
 and each read is audited (both are personal data, sealed at rest)."""
 
 import datetime as dt
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import transaction
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from legion.audit.services import audit_record
 from legion.cases.documents import document_upload
-from legion.cases.models import Case, Document
+from legion.cases.models import Case, CaseEvent, Document
 from legion.cases.notifications import applicant_email_queue
 from legion.cases.selectors import case_for_actor
 from legion.cases.services import CaseError
@@ -86,12 +87,7 @@ def _may_message(actor: Actor, case: Case) -> bool:
     return _may_use_notes(actor, case)
 
 
-def case_message_send(
-    *, reference: str, actor: Actor, body: str, uploaded_file=None
-) -> CaseMessage:
-    """Send a message on the case: from the applicant to the mission or back. A file
-    goes through the same checks as any upload (kept as a document of the case). The
-    applicant is e-mailed only that there is a message, with a link, never its text."""
+def _check_body(body: str) -> str:
     body = body.strip()
     if not body:
         raise CaseError(_("Please write your message."), code="invalid")
@@ -100,53 +96,150 @@ def case_message_send(
             _("Please keep the message under %(max)d characters.") % {"max": MESSAGE_MAX},
             code="invalid",
         )
-    with transaction.atomic():
-        try:
-            case = case_for_actor(actor, reference, for_update=True)
-        except Case.DoesNotExist as exc:
-            raise CaseError(_("No such case."), code="not_found") from exc
-        if not _may_message(actor, case) or case.state == CaseState.DRAFT:
-            raise CaseError(_("Messages cannot be sent on this case."), code="forbidden")
-        if case.applicant.erased_at is not None:
-            raise CaseError(_("Messages cannot be sent on this case."), code="forbidden")
-        document = None
-        if uploaded_file is not None:
-            document = document_upload(
-                reference=case.reference,
-                actor=actor,
-                kind=Document.Kind.OTHER,
-                uploaded_file=uploaded_file,
-            )
-        from_applicant = actor.is_applicant
-        message = CaseMessage.objects.create(
-            case=case,
-            sender=CaseMessage.Sender.APPLICANT if from_applicant else CaseMessage.Sender.MISSION,
-            author=actor.user,
-            author_label=actor.label,
-            body=body,
-            document=document,
+    return body
+
+
+def _message_case(actor: Actor, reference: str) -> Case:
+    """The case locked for a message, or a refusal that says nothing about other cases."""
+    try:
+        case = case_for_actor(actor, reference, for_update=True)
+    except Case.DoesNotExist as exc:
+        raise CaseError(_("No such case."), code="not_found") from exc
+    if not _may_message(actor, case) or case.state == CaseState.DRAFT:
+        raise CaseError(_("Messages cannot be sent on this case."), code="forbidden")
+    if case.applicant.erased_at is not None:
+        raise CaseError(_("Messages cannot be sent on this case."), code="forbidden")
+    return case
+
+
+def _attachment_kind(case: Case, actor: Actor) -> str:
+    """A file the applicant sends while a document is asked for is that document (the
+    soonest due); anything else is filed as "other"."""
+    if actor.is_applicant:
+        asked = (
+            case.information_requests.filter(answered_at__isnull=True)
+            .exclude(document_kind="")
+            .order_by("due_on", "pk")
+            .values_list("document_kind", flat=True)
+            .first()
         )
-        if from_applicant:
-            # A reply closes what was asked: an answer always, a document if one came.
-            open_requests = case.information_requests.filter(answered_at__isnull=True)
-            if document is None:
-                open_requests = open_requests.filter(document_kind="")
-            open_requests.update(answered_at=timezone.now())
-        else:
-            # The mission answered: what the applicant wrote before is handled.
+        if asked:
+            return asked
+    return Document.Kind.OTHER
+
+
+def _message_add(
+    *, case: Case, actor: Actor, body: str, document: Document | None, answers: bool
+) -> CaseMessage:
+    """Store one message on a locked case with what follows from it: a reply closes what
+    was asked; a mission's answer (`answers`) handles what the applicant wrote before;
+    the applicant is e-mailed that there is a message."""
+    from_applicant = actor.is_applicant
+    message = CaseMessage.objects.create(
+        case=case,
+        sender=CaseMessage.Sender.APPLICANT if from_applicant else CaseMessage.Sender.MISSION,
+        author=actor.user,
+        author_label=actor.label,
+        body=body,
+        document=document,
+    )
+    if from_applicant:
+        # A reply closes what was asked: an answer always, a document if one came.
+        open_requests = case.information_requests.filter(answered_at__isnull=True)
+        if document is None:
+            open_requests = open_requests.filter(document_kind="")
+        open_requests.update(answered_at=timezone.now())
+    else:
+        if answers:
             case.messages.filter(
                 sender=CaseMessage.Sender.APPLICANT, handled_at__isnull=True
             ).update(handled_at=timezone.now())
-            applicant_email_queue(
-                case=case,
-                template=MESSAGE_TEMPLATE,
-                kind="new message notice",
-                context={"messages_url": settings.SITE_URL.rstrip("/") + MESSAGES_PATH},
-            )
-        audit_record(
-            action="case.message_send", actor=actor, case=case, data={"message": message.pk}
+        applicant_email_queue(
+            case=case,
+            template=MESSAGE_TEMPLATE,
+            kind="new message notice",
+            context={"messages_url": settings.SITE_URL.rstrip("/") + MESSAGES_PATH},
         )
+    audit_record(action="case.message_send", actor=actor, case=case, data={"message": message.pk})
     return message
+
+
+def case_message_send(
+    *, reference: str, actor: Actor, body: str, uploaded_file=None
+) -> CaseMessage:
+    """Send a message on the case: from the applicant to the mission or back. A file
+    goes through the same checks as any upload (kept as a document of the case). The
+    applicant is e-mailed only that there is a message, with a link, never its text."""
+    body = _check_body(body)
+    with transaction.atomic():
+        case = _message_case(actor, reference)
+        document = None
+        if uploaded_file is not None:
+            token = _sending_message.set(True)
+            try:
+                document = document_upload(
+                    reference=case.reference,
+                    actor=actor,
+                    kind=_attachment_kind(case, actor),
+                    uploaded_file=uploaded_file,
+                )
+            finally:
+                _sending_message.reset(token)
+        return _message_add(case=case, actor=actor, body=body, document=document, answers=True)
+
+
+# Set while a message's attachment is uploaded: the message itself tells the mission.
+_sending_message: ContextVar[bool] = ContextVar("sending_message", default=False)
+
+
+def document_upload_answers_request(*, case: Case, event: CaseEvent) -> None:
+    """Reaction to every case event (registered in AppConfig.ready): a document the
+    applicant uploads anywhere (the documents page, the API) closes the open requests for
+    that kind of document and shows in the conversation as the applicant's reply, so the
+    case is back in front of the officer ("applicant replied")."""
+    if event.kind != CaseEvent.Kind.DOCUMENT or event.action != "upload":
+        return
+    if event.actor_id is not None or event.actor_label != "applicant":
+        return
+    kind = (event.data or {}).get("kind", "")
+    closed = case.information_requests.filter(answered_at__isnull=True, document_kind=kind).update(
+        answered_at=timezone.now()
+    )
+    if closed and not _sending_message.get():
+        message = CaseMessage.objects.create(
+            case=case,
+            sender=CaseMessage.Sender.APPLICANT,
+            author_label="applicant",
+            body="",  # shown as "uploaded in answer to the request", in the reader's language
+            document_id=(event.data or {}).get("document"),
+        )
+        audit_record(
+            action="case.message_send",
+            actor=Actor.applicant(case.pk),
+            case=case,
+            data={"message": message.pk, "upload": True},
+        )
+
+
+def case_message_attachment(*, case: Case, actor: Actor, message_id: int) -> Document | None:
+    """The document attached to one message of the case, for its applicant or the
+    mission's staff (the download is audited); None if there is no such attachment."""
+    if not _may_message(actor, case):
+        return None
+    message = (
+        case.messages.select_related("document")
+        .filter(pk=message_id, document__isnull=False)
+        .first()
+    )
+    if message is None or message.document is None:
+        return None
+    audit_record(
+        action="case.message_attachment_read",
+        actor=actor,
+        case=case,
+        data={"message": message.pk, "document": message.document.pk},
+    )
+    return message.document
 
 
 def case_messages_read(*, case: Case, actor: Actor) -> list[CaseMessage] | None:
@@ -187,7 +280,7 @@ def information_request_ask(
     if due_on <= timezone.localdate():
         raise CaseError(_("The due date must be after today."), code="invalid")
     with transaction.atomic():
-        case = _case(actor, reference)
+        case = _case(actor, reference, for_update=True)
         if not actor.has_role(Role.CONSULAR_OFFICER, case.mission_id):
             raise CaseError(
                 _("Only consular officers ask applicants for information."), code="forbidden"
@@ -199,7 +292,8 @@ def information_request_ask(
             due_on=due_on,
             asked_by=actor.user,
         )
-        case_message_send(reference=case.reference, actor=actor, body=question)
+        # Asking is not answering: what the applicant wrote before stays unanswered.
+        _message_add(case=case, actor=actor, body=question, document=None, answers=False)
         audit_record(
             action="case.information_request", actor=actor, case=case, data={"request": request.pk}
         )

@@ -74,6 +74,7 @@ ERASURE_PLAN: dict[str, Scrub | Delete | Keep] = {
     "cases.Applicant": Scrub(("case",), APPLICANT_SCRUB),
     "cases.Document": Delete(("case",)),  # and the files
     "cases.AccessToken": Delete(("case",)),
+    "api.ApplicantApiToken": Delete(("case",)),
     "cases.ServiceRecord": Scrub(
         ("case",),
         {
@@ -105,9 +106,14 @@ ERASURE_PLAN: dict[str, Scrub | Delete | Keep] = {
     # attempts; there is nobody left to write to.
     "outbox.OutboxAttempt": Delete(("message__case",)),
     "outbox.OutboxMessage": Delete(("case",)),
+    "webhooks.WebhookDelivery": Keep(
+        ("case",), "reference, mission, state and event only: what erasure keeps anyway"
+    ),
     "conversation.CaseNote": Delete(("case",)),
     "conversation.CaseMessage": Delete(("case",)),
     "conversation.InformationRequest": Delete(("case",)),
+    # Follows the erasure event like any other: the scrubbed specialty leaves its cell.
+    "dashboard.CaseFigures": Keep(("case",), "the cells the case is counted in: no names"),
 }
 
 

@@ -23,7 +23,14 @@ from legion.audit.break_glass import break_glass_open
 from legion.cases.documents import case_documents_verify, document_upload
 from legion.cases.eligibility import evaluate_case
 from legion.cases.instructions import DEFAULT_DOCUMENTS, DEFAULT_EQUIPMENT
-from legion.cases.models import Applicant, Case, CaseEvent, Document, ServiceRecord
+from legion.cases.models import (
+    Applicant,
+    Case,
+    CaseEvent,
+    Document,
+    ServiceRecord,
+    TravelInstructions,
+)
 from legion.cases.services import CaseError, case_submit, case_transition
 from legion.cases.states import CaseState as S
 from legion.cases.travel import instructions_issue, visa_issue, visa_refuse
@@ -37,7 +44,7 @@ from legion.demo.names import (
     name_for,
 )
 from legion.identity.models import DuplicateCandidate, ReviewStatus, WatchlistHit
-from legion.interviews.models import Assessment, Interview
+from legion.interviews.models import Assessment, Interview, InterviewSlot
 from legion.interviews.selectors import open_slots
 from legion.interviews.services import assessment_sign, interview_book
 from legion.missions.actors import Actor
@@ -638,6 +645,12 @@ class Walk:
         )
 
     def assess(self, *, military: bool = True, consular: bool = True) -> None:
+        # The story's interview takes place now: its slot has begun (assessments are
+        # signed only then); _backdate later moves it to where the story puts it.
+        now = timezone.now()
+        InterviewSlot.objects.filter(
+            interviews__case_id=self.case.pk, interviews__status=Interview.Status.BOOKED
+        ).update(starts_at=now - dt.timedelta(minutes=5), ends_at=now + dt.timedelta(minutes=40))
         assessment_sign(
             reference=self.ref,
             actor=self.staff.attache,
@@ -689,6 +702,10 @@ class Walk:
         )
 
     def arrive(self) -> None:
+        # The applicant travelled: the instructions were issued days before the arrival.
+        TravelInstructions.objects.filter(case_id=self.case.pk).update(
+            issued_at=timezone.now() - dt.timedelta(days=self.rng.randint(2, 6))
+        )
         self._go("record_arrival", self.staff.officer)
 
     def reject_in_review(self) -> None:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from legion.advisories.models import Advisory, AdvisoryText
 from legion.cases.eligibility import DEFAULT_PARAMETERS
 from legion.cases.models import EligibilityRule
+from legion.content.catalogues import catalogues_import_all
 from legion.demo import content
 from legion.interviews.models import InterviewSlot
 from legion.interviews.services import slot_series_create
@@ -214,6 +215,8 @@ def demo_configure() -> tuple[dict[str, Mission], list[Login]]:
     if not InterviewSlot.objects.filter(starts_at__gt=timezone.now()).exists():
         slots_create(missions)
     watchlist_demo_import()
+    # Mission names, places and sources in every portal language (legion/locale/*/content.po).
+    catalogues_import_all()
     return missions, logins
 
 

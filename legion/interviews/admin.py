@@ -11,6 +11,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from modeltranslation.admin import TranslationAdmin
 
 from legion.interviews.models import InterviewSlot
 from legion.interviews.selectors import LIVE
@@ -69,7 +70,7 @@ class SlotSeriesForm(forms.Form):
 
 
 @admin.register(InterviewSlot)
-class InterviewSlotAdmin(admin.ModelAdmin):
+class InterviewSlotAdmin(TranslationAdmin):
     list_display = [
         "starts_at",
         "ends_at",

@@ -11,6 +11,11 @@ LIVE = (Interview.Status.BOOKED, Interview.Status.HELD)
 
 
 def current_interview(*, case: Any) -> Interview | None:
+    """The case's live (booked or held) interview, from the case's prefetched
+    interviews when a page loaded them."""
+    prefetched = getattr(case, "_prefetched_objects_cache", {}).get("interviews")
+    if prefetched is not None:
+        return next((i for i in prefetched if i.status in LIVE), None)
     return case.interviews.filter(status__in=LIVE).select_related("slot").first()
 
 

@@ -4,12 +4,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from modeltranslation.admin import TranslationAdmin
 
 from legion.missions.models import HQ_ROLES, MISSION_ROLES, Membership, Mission
 
 
 @admin.register(Mission)
-class MissionAdmin(admin.ModelAdmin):
+class MissionAdmin(TranslationAdmin):
     list_display = ["code", "name", "kind", "country", "city", "timezone", "is_active"]
     list_filter = ["kind", "is_active", "country"]
     search_fields = ["code", "name", "city"]

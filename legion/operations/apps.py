@@ -8,3 +8,8 @@ class OperationsConfig(AppConfig):
     name = "legion.operations"
     label = "operations"
     verbose_name = "Operations"
+
+    def ready(self) -> None:
+        from legion.operations import metrics
+
+        metrics.connect()

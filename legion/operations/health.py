@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
+from django_tasks_redis import RedisTaskBackend
 
 from legion.cases.storage import document_storage
 
@@ -62,9 +63,8 @@ def task_queue_ready() -> None:
     """The queue of the default task backend accepts connections: the database backend's
     table answers (a query on the primary key), a Redis-backed one answers PING."""
     backend = task_backends["default"]
-    ping = getattr(backend, "ping", None)
-    if callable(ping):  # backends of our own (legion.operations.taskqueue)
-        ping()
+    if isinstance(backend, RedisTaskBackend):
+        backend.get_client().ping()
         return
     if isinstance(backend, DatabaseBackend):
         # One index lookup: the table exists and this process may read it.

@@ -15,6 +15,11 @@ final "250" after DATA: a worker killed before that answer has handed over nothi
 the message arrives once, after the restart. Killed in the instant between the server's
 "250" and step 3, the repeat carries the same Message-ID, so it is recognisable as the
 same message rather than a new one (mail clients and most servers drop it).
+
+Other channels (webhooks) plug in a sender with `outbox_sender_register` from their
+AppConfig.ready(): the outbox sits below them and imports none of them. A sender returns
+what the other side answered (a `Receipt`) or raises `SendFailed`; the claim, lease,
+attempts, back-off and giving up are the same for every channel.
 """
 
 import datetime as dt
@@ -22,6 +27,7 @@ import json
 import logging
 import smtplib
 from base64 import b64decode
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,6 +48,50 @@ class Delivery:
 
     outcome: str  # "sent", "failed", "retry", "busy", "nothing"
     retry_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the receiving system answered to a delivered message (recorded on the attempt)."""
+
+    response_status: int | None = None
+    response_body: str = ""
+
+
+class SendFailed(Exception):
+    """A sender's refusal with what the other side answered. `permanent`: retrying cannot
+    help (the subscription is gone or no longer sees the case), so give up now."""
+
+    def __init__(
+        self,
+        error: str,
+        *,
+        response_status: int | None = None,
+        response_body: str = "",
+        permanent: bool = False,
+    ) -> None:
+        super().__init__(error)
+        self.error = error[:200]
+        self.response_status = response_status
+        self.response_body = response_body[:500]
+        self.permanent = permanent
+
+
+Sender = Callable[[OutboxMessage], Receipt]
+_senders: dict[str, Sender] = {}
+
+
+def outbox_sender_register(channel: str, sender: Sender) -> None:
+    """Let `sender` deliver the messages of `channel` (call from AppConfig.ready)."""
+    _senders[channel] = sender
+
+
+def _send_email(message: OutboxMessage) -> Receipt:
+    email_from_payload(message).send(using=MAILER)
+    return Receipt()
+
+
+_senders[OutboxMessage.Channel.EMAIL] = _send_email
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -120,15 +170,23 @@ def outbox_message_deliver(*, message_id: int) -> Delivery:
         return claimed
     message, attempt = claimed
     try:
-        email_from_payload(message).send(using=MAILER)
+        sender = _senders.get(message.channel)
+        if sender is None:
+            raise SendFailed(f"No sender for channel {message.channel!r}", permanent=True)
+        receipt = sender(message)
     except Exception as exc:
         now = timezone.now()
-        error = _error_text(exc)
+        failed = exc if isinstance(exc, SendFailed) else SendFailed(_error_text(exc))
+        error = failed.error
         logger.warning("Outbox message %s attempt %s failed: %s", message.pk, attempt.number, error)
-        give_up = message.attempts >= settings.LEGION_OUTBOX_MAX_ATTEMPTS
+        give_up = failed.permanent or message.attempts >= settings.LEGION_OUTBOX_MAX_ATTEMPTS
         with transaction.atomic():
             OutboxAttempt.objects.filter(pk=attempt.pk).update(
-                outcome=OutboxAttempt.Outcome.FAILED, finished_at=now, error=error
+                outcome=OutboxAttempt.Outcome.FAILED,
+                finished_at=now,
+                error=error,
+                response_status=failed.response_status,
+                response_body=failed.response_body,
             )
             message.status = (
                 OutboxMessage.Status.FAILED if give_up else OutboxMessage.Status.PENDING
@@ -143,7 +201,10 @@ def outbox_message_deliver(*, message_id: int) -> Delivery:
     now = timezone.now()
     with transaction.atomic():
         OutboxAttempt.objects.filter(pk=attempt.pk).update(
-            outcome=OutboxAttempt.Outcome.SENT, finished_at=now
+            outcome=OutboxAttempt.Outcome.SENT,
+            finished_at=now,
+            response_status=receipt.response_status,
+            response_body=receipt.response_body[:500],
         )
         # The payload (addresses, text, one-time links) is not kept once delivered.
         OutboxMessage.objects.filter(pk=message.pk).update(

@@ -14,6 +14,8 @@ from legion.crypto import EncryptedTextField
 class OutboxMessage(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", "e-mail"
+        # A signed HTTP POST to a subscriber's endpoint (legion/webhooks sends it).
+        WEBHOOK = "webhook", "webhook"
 
     class Status(models.TextChoices):
         PENDING = "pending", "waiting to be sent"
@@ -59,7 +61,8 @@ class OutboxMessage(models.Model):
 
 
 class OutboxAttempt(models.Model):
-    """One try to hand a message to the mail server, recorded before the try starts."""
+    """One try to hand a message over (to the mail server, to a webhook endpoint),
+    recorded before the try starts."""
 
     class Outcome(models.TextChoices):
         STARTED = "started", "started"
@@ -74,6 +77,10 @@ class OutboxAttempt(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome, default=Outcome.STARTED)
     error = models.CharField(max_length=200, blank=True)
+    # What the receiving system answered, for channels that answer (a webhook's HTTP
+    # status and the start of its body): the delivery log staff read.
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.CharField(max_length=500, blank=True)
 
     class Meta:
         constraints = [

@@ -64,12 +64,27 @@ def outbox_email_add(
     `kind` names the message for staff ("interview invitation"); `case_id` shows it on
     that case's page. Call it inside the transaction of the change that causes it."""
     host = urlsplit(settings.SITE_URL).hostname or "legion.invalid"
-    message = OutboxMessage.objects.create(
+    return outbox_message_add(
         channel=OutboxMessage.Channel.EMAIL,
-        kind=kind[:80],
+        kind=kind,
         case_id=case_id,
         message_id=make_msgid(idstring="legion", domain=host),
         payload=_payload(email),
+    )
+
+
+def outbox_message_add(
+    *, channel: str, kind: str, message_id: str, payload: str = "", case_id: int | None = None
+) -> OutboxMessage:
+    """Put a message of any channel in the outbox and queue its delivery; the channel's
+    registered sender delivers it (see delivery.outbox_sender_register). Call it inside
+    the transaction of the change that causes it."""
+    message = OutboxMessage.objects.create(
+        channel=channel,
+        kind=kind[:80],
+        case_id=case_id,
+        message_id=message_id,
+        payload=payload,
         next_attempt_at=timezone.now(),
     )
     _queue_delivery(message.pk)

@@ -45,6 +45,11 @@ urlpatterns = [
     path("my-application/withdraw/", account.withdraw, name="withdraw"),
     path("my-application/messages/", account.messages_view, name="messages"),
     path(
+        "my-application/messages/<int:message_id>/document/",
+        account.message_attachment,
+        name="message_attachment",
+    ),
+    path(
         "my-application/travel-instructions/",
         account.travel_instructions,
         name="travel_instructions",

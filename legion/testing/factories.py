@@ -9,8 +9,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from legion.advisories.models import Advisory, AdvisoryText
-from legion.cases.models import Applicant, Case, Document, ServiceRecord
-from legion.interviews.models import InterviewSlot
+from legion.cases.models import Applicant, Case, Document, ServiceRecord, TravelInstructions
+from legion.interviews.models import Interview, InterviewSlot
 from legion.missions.models import Membership, Mission
 
 
@@ -167,6 +167,23 @@ class AdvisoryFactory(factory.django.DjangoModelFactory):
             AdvisoryText.objects.create(
                 advisory=self, language="en", title="Conflicting statements", body="Text."
             )
+
+
+def interview_begins(case: Case) -> None:
+    """Tests only: the case's booked interview has begun (its slot started a minute ago),
+    so its assessments can be signed."""
+    now = timezone.now()
+    InterviewSlot.objects.filter(
+        interviews__case=case, interviews__status=Interview.Status.BOOKED
+    ).update(starts_at=now - dt.timedelta(minutes=1), ends_at=now + dt.timedelta(minutes=44))
+
+
+def instructions_issued_yesterday(case: Case) -> None:
+    """Tests only: the case's travel instructions were issued the day before (so its
+    arrival can be recorded)."""
+    TravelInstructions.objects.filter(case=case).update(
+        issued_at=timezone.now() - dt.timedelta(days=1, hours=1)
+    )
 
 
 def set_state(case: Case, state: str) -> Case:

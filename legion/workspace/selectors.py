@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 
-from legion.cases.counts import counts_by_state, total
+from legion.cases.counts import EstimatingPaginator, counts_by_state, total
 from legion.cases.models import REFERENCE_ALPHABET, Case, Document
+from legion.cases.paging import KeysetOrder, KeysetPage, keyset_page
 from legion.cases.states import OPEN_STATES, CaseState
+from legion.conversation.selectors import conversation_case_ids
 from legion.crypto import identity_number_index
 from legion.identity.normalise import name_forms
 from legion.interviews.models import Assessment, Interview, InterviewSlot
@@ -37,7 +41,18 @@ SORT_LABELS = {
     "state": "State",
     "interview": "Interview time",
 }
+# Sorts whose pages link to each other by keyset cursors (legion.cases.paging): the
+# default ones, read through the index case_mission_submitted at any depth.
+KEYSET_SORTS = {
+    "submitted": KeysetOrder("submitted_at"),
+    "-submitted": KeysetOrder("submitted_at", descending=True),
+}
 ASSIGNED_CHOICES = {"": "Anyone", "me": "Assigned to me", "none": "Unassigned"}
+CONVERSATION_CHOICES = {
+    "": "Any",
+    "waiting": "Waiting for the applicant",
+    "replied": "Applicant replied",
+}
 # Queue tabs: "open" gathers every state still moving, "all" adds closed ones.
 STATE_TABS = ("open", *(s.value for s in CaseState if s != CaseState.DRAFT), "all")
 
@@ -49,18 +64,21 @@ class QueueFilters:
     assigned: str = ""
     nationality: str = ""
     sort: str = "submitted"
+    conversation: str = ""
 
     @classmethod
     def from_query(cls, params: Any) -> QueueFilters:
         state = params.get("state", "open")
         assigned = params.get("assigned", "")
         sort = params.get("sort", "submitted")
+        conversation = params.get("conversation", "")
         return cls(
             q=params.get("q", "").strip()[:100],
             state=state if state in STATE_TABS else "open",
             assigned=assigned if assigned in ASSIGNED_CHOICES else "",
             nationality=params.get("nationality", "").strip().upper()[:2],
             sort=sort if sort in SORTS else "submitted",
+            conversation=conversation if conversation in CONVERSATION_CHOICES else "",
         )
 
     def as_query(self, **changes: str) -> dict[str, str]:
@@ -70,6 +88,7 @@ class QueueFilters:
             "assigned": self.assigned,
             "nationality": self.nationality,
             "sort": self.sort,
+            "conversation": self.conversation,
             **changes,
         }
         return {k: v for k, v in values.items() if v}
@@ -81,6 +100,9 @@ REFERENCE_MATCHES = 500
 # At a mission with more cases than this, the nationality filter offers the
 # nationalities of its latest cases (a DISTINCT over all of them would read them all).
 NATIONALITIES_FROM_LATEST = 1000
+NATIONALITIES_CACHE_SECONDS = 300
+# A search's matches are counted exactly up to this many, then estimated.
+SEARCH_COUNTED_UP_TO = 200
 
 
 def _spellings(word: str) -> list[str]:
@@ -165,6 +187,8 @@ def mission_queue(*, actor: Actor, mission: Mission, filters: QueueFilters) -> Q
         cases = cases.filter(assigned_to__isnull=True)
     if filters.nationality:
         cases = cases.filter(applicant__nationality=filters.nationality)
+    if filters.conversation:
+        cases = cases.filter(pk__in=conversation_case_ids(filters.conversation))
     if filters.q:
         sees_passports = any(
             actor.has_role(role, mission.pk) for role in (Role.CONSULAR_OFFICER, Role.CONSUL)
@@ -174,6 +198,42 @@ def mission_queue(*, actor: Actor, mission: Mission, filters: QueueFilters) -> Q
         live = Interview.objects.filter(case=OuterRef("pk"), status__in=LIVE)
         cases = cases.annotate(interview_at=Subquery(live.values("slot__starts_at")[:1]))
     return cases.select_related("applicant", "assigned_to").order_by(*SORTS[filters.sort])
+
+
+def queue_page(cases: QuerySet[Case], *, filters: QueueFilters, params: Any, per_page: int) -> Any:
+    """One page of the queue from the request's `page`, `after` and `before`, with the
+    query strings of its neighbours (`previous_query`, `next_query`). Keyset pages for
+    the submission-time sorts, numbered pages for the others; raises InvalidCursor for
+    a cursor that is not one."""
+    try:
+        number = max(1, int(params.get("page") or 1))
+    except ValueError:
+        number = 1
+    # Counting a common name's matches exactly means reading each case and applicant.
+    exact_up_to = SEARCH_COUNTED_UP_TO if filters.q else None
+    order = KEYSET_SORTS.get(filters.sort)
+    if order is None:
+        paginator = EstimatingPaginator(cases, per_page, exact_up_to=exact_up_to)
+        page = paginator.get_page(number)
+        page.previous_query = f"page={page.number - 1}"
+        page.next_query = f"page={page.number + 1}"
+        return page
+    keyset: KeysetPage = keyset_page(
+        cases,
+        order=order,
+        per_page=per_page,
+        after=params.get("after") or None,
+        before=params.get("before") or None,
+        number=number,
+        exact_up_to=exact_up_to,
+    )
+    keyset.previous_query = urlencode(
+        {"page": keyset.previous_page_number, "before": keyset.previous_cursor or ""}
+    )
+    keyset.next_query = urlencode(
+        {"page": keyset.next_page_number, "after": keyset.next_cursor or ""}
+    )
+    return keyset
 
 
 def queue_page_details(cases: list[Case]) -> list[Case]:
@@ -225,22 +285,38 @@ def mission_state_counts(*, actor: Actor, mission: Mission) -> dict[str, int]:
 def mission_nationalities(*, actor: Actor, mission: Mission, selected: str = "") -> list[str]:
     """Nationality codes for the queue's filter: those among the mission's cases, or at
     a mission with more than NATIONALITIES_FROM_LATEST cases among its latest ones (one
-    bounded read instead of a DISTINCT over the mission), and the one selected."""
+    bounded read instead of a DISTINCT over the mission), and the one selected.
+
+    The list is kept in the shared cache for NATIONALITIES_CACHE_SECONDS per mission and
+    scope (officers and consuls see the whole mission; others their own cases): every
+    queue page shows it, and a new nationality may take that long to be offered."""
+    full = actor.has_role(Role.CONSULAR_OFFICER, mission.pk) or actor.has_role(
+        Role.CONSUL, mission.pk
+    )
+    key = f"queue-nationalities:{mission.pk}:{'all' if full else actor.user.pk}"
+    codes = cache.get(key)
+    if codes is None:
+        codes = _nationalities_of_latest(actor=actor, mission=mission)
+        cache.set(key, codes, NATIONALITIES_CACHE_SECONDS)
+    codes = set(codes)
+    if selected:
+        codes.add(selected)
+    return sorted(code for code in codes if code)
+
+
+def _nationalities_of_latest(*, actor: Actor, mission: Mission) -> list[str]:
     latest = (
         workspace_cases(actor)
         .filter(mission=mission)
         .order_by("-submitted_at", "-id")
         .values("pk")[:NATIONALITIES_FROM_LATEST]
     )
-    codes = set(
+    return list(
         Case.objects.filter(pk__in=latest)
         .order_by()
         .values_list("applicant__nationality", flat=True)
         .distinct()
     )
-    if selected:
-        codes.add(selected)
-    return sorted(code for code in codes if code)
 
 
 @dataclass

@@ -290,3 +290,21 @@ def test_openapi_lists_the_malformed_body_and_too_large_answers_of_every_write(a
         error = operation["responses"]["400"]["content"]["application/json"]["schema"]
         assert error["$ref"].endswith("/Error")
     assert "malformed_body" in schema["info"]["description"]
+
+
+def test_list_pages_follow_the_next_cursor_newest_first(api, submitted):
+    others = [f.CaseFactory(mission=submitted.mission) for _ in range(4)]  # drafts
+    body = api.get("/api/v1/cases", {"page_size": 2}).json()
+    seen = [c["reference"] for c in body["results"]]
+    while body["next"]:
+        body = api.get("/api/v1/cases", {"page_size": 2, "after": body["next"]}).json()
+        seen += [c["reference"] for c in body["results"]]
+    # Drafts (no submission time) first, newest first; then the submitted case.
+    assert seen == [c.reference for c in others[::-1]] + [submitted.reference]
+    assert body["count"] == 5 and body["count_is_estimate"] is False
+
+
+def test_list_refuses_a_cursor_it_did_not_give(api):
+    response = api.get("/api/v1/cases", {"after": "not-a-cursor"})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["after"]

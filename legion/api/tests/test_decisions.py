@@ -5,27 +5,17 @@ same service as the form; refusals come back as 409/403/401 with their reason.""
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from legion.api.tokens import api_token_create
 from legion.cases.models import Case, TravelInstructions, VisaDecision
 from legion.cases.states import CaseState as S
 from legion.interviews.models import Interview
 from legion.testing import factories as f
+from legion.testing.api import api, post
 from legion.testing.auth import staff_device, totp_code
 from legion.workspace.tests import steps
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user) -> Client:
-    raw = api_token_create(username=user.username, name="t", scope="read_write")[1]
-    return Client(headers={"Authorization": f"Bearer {raw}"})
-
-
-def post(client, url, data, **headers):
-    return client.post(url, data, content_type="application/json", headers=headers)
 
 
 def slot_begun(case):

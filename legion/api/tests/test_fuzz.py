@@ -16,6 +16,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from legion.api.applicant_tokens import applicant_token_issue
 from legion.api.tokens import api_token_create
 from legion.cases.states import CaseState as S
 from legion.testing.factories import set_state
@@ -75,3 +76,17 @@ def test_the_api_with_a_token_never_fails_nor_breaks_its_schema(case, token):
 @FUZZ
 def test_the_api_without_a_token_never_fails_nor_breaks_its_schema(case, db, wsgi_calls):
     case.call_and_validate(checks=CHECKS)
+
+
+@pytest.fixture
+def applicant_token(wsgi_calls, case):
+    """The applicant's token of a draft, for the applicant's operations."""
+    return applicant_token_issue(case=case)[1]
+
+
+@schema.include(path_regex="^/api/v1/applicant/").parametrize()
+@FUZZ
+def test_the_applicant_api_with_an_applicant_token_never_fails_nor_breaks_its_schema(
+    case, applicant_token
+):
+    case.call_and_validate(headers={"Authorization": f"Bearer {applicant_token}"}, checks=CHECKS)

@@ -4,7 +4,7 @@ documentation is served from Legion's own files under the strict CSP."""
 import pytest
 from django.test import Client
 
-from legion.api import decisions, schemas
+from legion.api import applicant, conversation, decisions, documents, schemas
 from legion.api.api import api
 from legion.api.examples import EXAMPLES
 
@@ -53,14 +53,16 @@ def test_every_request_and_answer_of_every_operation_has_an_example(document):
     components = document["components"]["schemas"]
     for path, method, operation in operations(document):
         shapes = set(referenced_schemas(operation.get("requestBody", {})))
-        shapes |= set(referenced_schemas(operation["responses"].get("200", {})))
+        for status in ("200", "201"):
+            shapes |= set(referenced_schemas(operation["responses"].get(status, {})))
         for name in shapes:
             assert components[name].get("examples"), (method, path, name)
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_each_example_is_a_valid_value_of_its_shape(name):
-    shape = getattr(schemas, name, None) or getattr(decisions, name)
+    modules = (schemas, decisions, documents, conversation, applicant)
+    shape = next(getattr(m, name) for m in modules if hasattr(m, name))
     shape.model_validate(EXAMPLES[name])
 
 

@@ -9,8 +9,10 @@ from legion.cases.models import Case, CaseEvent, Document
 from legion.cases.services import (
     CaseError,
     TransitionRefused,
+    case_apply,
     case_assign,
     case_available_actions,
+    case_submit,
     case_transfer,
     case_transition,
     cases_bulk_transition,
@@ -39,7 +41,7 @@ def verify_all(case):
 
 
 def submitted(case):
-    return case_transition(reference=case.reference, action="submit", actor=applicant(case))
+    return case_submit(reference=case.reference, actor=applicant(case))
 
 
 def in_review(case, officer):
@@ -52,10 +54,12 @@ def scheduled(case, officer):
     verify_all(case)
     slot = f.SlotFactory(mission=case.mission)
     interview_book(reference=case.reference, slot_id=slot.pk, actor=applicant(case))
+    f.interview_begins(case)  # so that the tests can sign its assessments
     return Case.objects.get(pk=case.pk)
 
 
 def sign_both(case, attache, consul, *, military=True, consular=True):
+    f.interview_begins(case)
     assessment_sign(
         reference=case.reference,
         actor=staff(attache),
@@ -113,6 +117,7 @@ def test_full_path_to_arrived_writes_one_event_per_transition(case, officer, att
         equipment=["helmet"],
         contacts="+380 44 000 0000",
     )
+    f.instructions_issued_yesterday(case)
     result = case_transition(
         reference=case.reference, action="record_arrival", actor=staff(officer)
     )
@@ -171,6 +176,11 @@ def test_interviewed_needs_both_assessments(case, officer, attache):
     assert Case.objects.get(pk=case.pk).state == S.INTERVIEW_SCHEDULED
     with pytest.raises(TransitionRefused) as exc:
         case_transition(reference=case.reference, action="complete_interview", actor=staff(attache))
+    assert exc.value.code == "use_service"
+    # Even the services' own path refuses it while one assessment is missing.
+    locked = Case.objects.get(pk=case.pk)
+    with pytest.raises(TransitionRefused) as exc:
+        case_apply(case=locked, action="complete_interview", actor=staff(attache))
     assert "Both the defence attaché and the consul" in exc.value.message
 
 

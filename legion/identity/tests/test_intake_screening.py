@@ -22,6 +22,7 @@ from legion.identity.models import DuplicateCandidate, IdentityKey, ReviewStatus
 from legion.identity.people import applicant_people, review_values
 from legion.identity.screening import case_screen
 from legion.identity.watchlists import watchlist_import
+from legion.interviews.services import interview_book
 from legion.missions.actors import Actor
 from legion.testing import factories as f
 from legion.testing.factories import set_state
@@ -174,10 +175,10 @@ def test_open_duplicate_review_blocks_the_interview_for_both_cases(
     ).user
     case_transition(reference=first.reference, action="start_review", actor=Actor.staff(officer))
     first.documents.update(status="verified")
+    slot = f.SlotFactory(mission=warsaw)
     with pytest.raises(TransitionRefused, match="duplicate or watch-list review"):
-        case_transition(
-            reference=first.reference, action="schedule_interview", actor=Actor.staff(officer)
-        )
+        interview_book(reference=first.reference, slot_id=slot.pk, actor=Actor.staff(officer))
+    assert not first.interviews.exists()
     assert DuplicateCandidate.objects.filter(case=second, other_case=first).exists()
 
 

@@ -194,7 +194,7 @@ def advisory_post(advisory, texts, *, stance=None, source=None):
     data = {
         "nationality": advisory.nationality.code or "",
         "stance": stance or advisory.stance,
-        "source": source or advisory.source,
+        "source_en": source or advisory.source,
         "source_url": "",
         "reviewed_on": str(advisory.reviewed_on),
         "texts-TOTAL_FORMS": str(len(texts)),

@@ -2,9 +2,10 @@
 withdrawing."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.csp import CSP
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from legion.cases.models import Case, Document, TravelInstructions
 from legion.cases.services import CaseError, case_available_actions, case_transition
 from legion.cases.states import FINAL_STATES, OPEN_STATES, VISA_GRANTED_STATES, CaseState
 from legion.conversation.services import (
+    case_message_attachment,
     case_message_send,
     case_messages_read,
     information_requests_open,
@@ -360,3 +362,32 @@ def messages_view(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResp
             "can_write": case.state != CaseState.DRAFT,
         },
     )
+
+
+# A download loads nothing and is framed by nobody.
+DOWNLOAD_CSP = {
+    "default-src": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+}
+
+
+@applicant_required
+def message_attachment(
+    request: HttpRequest, message_id: int, *, case: Case, actor: Actor
+) -> HttpResponse:
+    """A document attached to a message (the mission's or the applicant's own), always
+    as a download, never cached."""
+    document = case_message_attachment(case=case, actor=actor, message_id=message_id)
+    if document is None:
+        raise Http404("No such document")
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type="application/octet-stream",
+        as_attachment=True,
+        filename=document.original_name,
+    )
+    response["Cache-Control"] = "no-store, private"
+    response._csp_config = DOWNLOAD_CSP
+    return response

@@ -22,7 +22,7 @@ def sign(client, case, kind, data):
 
 
 def test_attache_signs_the_military_assessment(client_of, officer, attache, case):
-    steps.scheduled(case, officer)
+    steps.interview_started(case, officer)
     client = client_of(attache)
     form = client.get(reverse("workspace:assessment", args=[case.reference, "military"]))
     assert "Military suitability (defence attaché)" in form.text
@@ -38,7 +38,7 @@ def test_attache_signs_the_military_assessment(client_of, officer, attache, case
 
 
 def test_consul_cannot_sign_the_attaches_assessment(client_of, officer, consul, case):
-    steps.scheduled(case, officer)
+    steps.interview_started(case, officer)
     response = sign(client_of(consul), case, "military", MILITARY)
     assert response.status_code == 400
     assert "Only the Defence attaché of this mission can sign this assessment." in response.text
@@ -46,14 +46,14 @@ def test_consul_cannot_sign_the_attaches_assessment(client_of, officer, consul, 
 
 
 def test_attache_cannot_sign_the_consuls_assessment(client_of, officer, attache, case):
-    steps.scheduled(case, officer)
+    steps.interview_started(case, officer)
     response = sign(client_of(attache), case, "consular", CONSULAR)
     assert "Only the Consul of this mission can sign this assessment." in response.text
     assert not Assessment.objects.exists()
 
 
 def test_interviewed_needs_both_signatures(client_of, officer, attache, consul, case):
-    steps.scheduled(case, officer)
+    steps.interview_started(case, officer)
     sign(client_of(attache), case, "military", MILITARY)
     assert Case.objects.get(pk=case.pk).state == S.INTERVIEW_SCHEDULED
     response = client_of(consul).post(
@@ -66,7 +66,7 @@ def test_interviewed_needs_both_signatures(client_of, officer, attache, consul, 
 def test_unfavourable_assessment_needs_notes_and_then_rejects(
     client_of, officer, attache, consul, case
 ):
-    steps.scheduled(case, officer)
+    steps.interview_started(case, officer)
     client = client_of(attache)
     response = sign(client, case, "military", {"suitability": "not_suitable", "favourable": "no"})
     assert response.status_code == 400
@@ -90,7 +90,7 @@ def test_assessment_before_the_interview_is_refused(client_of, officer, attache,
 
 
 def test_second_signature_of_the_same_kind_is_refused(client_of, officer, attache, case):
-    steps.scheduled(case, officer)
+    steps.interview_started(case, officer)
     client = client_of(attache)
     sign(client, case, "military", MILITARY)
     response = sign(client, case, "military", MILITARY)

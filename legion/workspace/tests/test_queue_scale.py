@@ -157,3 +157,33 @@ def test_count_or_estimate_counts_exactly_below_its_bound(london):
     assert count_or_estimate(Case.objects.all(), exact_up_to=10) == 4
     assert isinstance(count_or_estimate(Case.objects.all(), exact_up_to=2), Estimate)
     assert count_or_estimate(Case.objects.all(), exact_up_to=2) >= 3
+
+
+def test_next_and_previous_links_walk_the_queue_by_cursor(client_of, officer, london, monkeypatch):
+    from legion.workspace.views import queue as queue_view
+
+    monkeypatch.setattr(queue_view, "PAGE_SIZE", 2)
+    made = [submitted_case(london).reference for _ in range(5)]
+    client = client_of(officer)
+    seen, response, numbers = [], queue(client), []
+    while True:
+        page = response.context["page"]
+        seen += refs(response)
+        numbers.append(page.number)
+        if not page.has_next:
+            break
+        assert "after=" in page.next_query
+        response = client.get(reverse("workspace:queue", args=["lon"]) + "?" + page.next_query)
+    assert seen == made  # oldest first, each once
+    assert numbers == [1, 2, 3]
+    back = client.get(reverse("workspace:queue", args=["lon"]) + "?" + page.previous_query)
+    assert refs(back) == made[2:4]
+    assert back.context["page"].number == 2
+
+
+def test_a_page_link_that_is_not_one_shows_the_first_page_and_says_so(client_of, officer, london):
+    case = submitted_case(london)
+    response = queue(client_of(officer), after="garbage")
+    assert response.status_code == 200
+    assert refs(response) == [case.reference]
+    assert "This page link is not valid" in response.text

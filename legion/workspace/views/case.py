@@ -4,22 +4,23 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from legion.advisories.models import Acknowledgement
 from legion.cases.eligibility import evaluate_case
 from legion.cases.instructions import instructions_html
-from legion.cases.models import Case, TravelInstructions, VisaDecision
+from legion.cases.models import Case, Document, TravelInstructions, VisaDecision
 from legion.cases.services import (
     TRANSFERABLE_STATES,
     AvailableAction,
     CaseError,
     case_assign,
     case_available_actions,
+    case_submit,
     case_transfer,
     case_transition,
 )
@@ -34,7 +35,7 @@ from legion.conversation.services import (
 )
 from legion.interviews.models import Assessment, Interview
 from legion.interviews.selectors import current_interview, open_slots
-from legion.interviews.services import interview_book, interview_cancel
+from legion.interviews.services import assessments_offered, interview_book, interview_cancel
 from legion.missions.actors import Actor
 from legion.missions.models import Mission
 from legion.outbox.selectors import outbox_messages_of_case
@@ -43,8 +44,8 @@ from legion.workspace.forms import BookingForm, TransferForm
 from legion.workspace.views.common import render_at
 from legion.workspace.views.queue import mission_officers
 
-# Transitions with side effects have their own form and service; the case page links
-# to the form instead of offering a bare button, and case_action refuses them.
+# Transitions the table gives their own service have their own form here; the case page
+# links to the form instead of offering a bare button (the service refuses a bare call).
 FORM_ACTIONS = {
     "schedule_interview": "booking",
     "complete_interview": "interview",
@@ -80,13 +81,33 @@ def _booking_form(case: Case, data=None) -> BookingForm:
     )
 
 
+def _case_records(case: Case) -> None:
+    """Load once what the page, its guards and the eligibility rules all read from the
+    case (documents, experience, acknowledgements, interviews with their assessments,
+    visa, instructions): one statement each instead of one per reader."""
+    prefetch_related_objects(
+        [case],
+        "documents",
+        "service_records",
+        "acknowledgements",
+        Prefetch(
+            "interviews",
+            queryset=Interview.objects.select_related("slot").prefetch_related("assessments"),
+        ),
+        Prefetch("visa", queryset=VisaDecision.objects.select_related("decided_by")),
+        Prefetch("instructions", queryset=TravelInstructions.objects.select_related("issued_by")),
+    )
+
+
 def case_page_context(actor: Actor, case: Case) -> dict:
+    _case_records(case)
     access = CaseAccess.of(actor, case)
     actions: list[AvailableAction] = case_available_actions(case=case, actor=actor)
     documents = [d for d in case.documents.all() if d.kind in access.document_kinds]
     interview = current_interview(case=case)
     assessments = {a.kind: a for a in interview.assessments.all()} if interview else {}
-    instructions = TravelInstructions.objects.filter(case=case).first()
+    instructions = getattr(case, "instructions", None)
+    visa = getattr(case, "visa", None)
     context = {
         "case": case,
         "applicant": case.applicant,
@@ -98,26 +119,21 @@ def case_page_context(actor: Actor, case: Case) -> dict:
         "eligibility": evaluate_case(case, language="en") if access.sees_eligibility else None,
         "events": list(case.events.select_related("actor")),
         "interview": interview,
-        "past_interviews": case.interviews.exclude(pk=interview.pk if interview else None)
-        .select_related("slot")
-        .order_by("-booked_at"),
+        "past_interviews": [i for i in case.interviews.all() if i != interview],  # newest first
         "military": assessments.get(Assessment.Kind.MILITARY),
         "consular": assessments.get(Assessment.Kind.CONSULAR),
-        "can_sign_military": access.is_attache
-        and interview is not None
-        and case.state == CaseState.INTERVIEW_SCHEDULED
-        and Assessment.Kind.MILITARY not in assessments,
-        "can_sign_consular": access.is_consul
-        and interview is not None
-        and case.state == CaseState.INTERVIEW_SCHEDULED
-        and Assessment.Kind.CONSULAR not in assessments,
-        "visa": VisaDecision.objects.filter(case=case).first() if access.sees_travel else None,
+        # The interviews domain says which form this actor is offered, and why not yet.
+        "assessment_offers": {
+            offer.kind: offer for offer in assessments_offered(case=case, actor=actor)
+        },
+        "visa": visa if access.sees_travel else None,
         "instructions": instructions if access.sees_travel else None,
-        "acknowledgements": Acknowledgement.objects.filter(case=case),
+        "acknowledgements": list(case.acknowledgements.all()),
         "outbox": list(outbox_messages_of_case(case_id=case.pk)),
         "notes": case_notes_read(case=case, actor=actor),
         "conversation": case_messages_read(case=case, actor=actor),
         "information_requests": information_requests_open(case=case),
+        "document_kind_choices": Document.Kind.choices,
     }
     if context["instructions"] is not None:
         # Staff read them in English; the PDF link gives the applicant's language.
@@ -149,10 +165,10 @@ def case_action(request: HttpRequest, reference: str) -> HttpResponse:
     action = request.POST.get("action", "")
     reason = request.POST.get("reason", "")
     try:
-        if action in FORM_ACTIONS:
-            raise CaseError("This action has its own form on the case page.", code="use_form")
         if action == "cancel_interview":
             interview_cancel(reference=case.reference, actor=actor, reason=reason)
+        elif action == "submit":  # assisted intake: the officer submits the draft
+            case_submit(reference=case.reference, actor=actor)
         else:
             case_transition(reference=case.reference, action=action, actor=actor, reason=reason)
     except CaseError as exc:

@@ -13,9 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from legion.accounts.decorators import require_recent_auth
 from legion.cases.instructions import (
-    DEFAULT_DOCUMENTS,
-    DEFAULT_EQUIPMENT,
     EQUIPMENT,
+    instructions_defaults,
     instructions_pdf,
     instructions_pdf_filename,
 )
@@ -24,7 +23,7 @@ from legion.cases.services import CaseError
 from legion.cases.travel import instructions_issue, visa_issue, visa_refuse
 from legion.interviews.models import Assessment
 from legion.interviews.selectors import current_interview
-from legion.interviews.services import assessment_sign
+from legion.interviews.services import assessment_refusal, assessment_sign
 from legion.missions.actors import Actor
 from legion.workspace.access import CaseAccess, staff_view, workspace_case
 from legion.workspace.forms import (
@@ -62,6 +61,12 @@ def assessment(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
         raise Http404("No such assessment")
     actor: Actor = request.actor
     case = workspace_case(actor, reference, viewed="assessment form")
+    if request.method == "GET":
+        # The form opens only for the role that signs it, once the interview has begun.
+        refusal = assessment_refusal(case=case, actor=actor, kind=kind)
+        if refusal is not None:
+            messages.error(request, refusal.message)
+            return redirect("workspace:case", case.reference)
     form = ASSESSMENT_FORMS[kind](request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -147,16 +152,11 @@ def instructions(request: HttpRequest, reference: str) -> HttpResponse:
     defaults; issuing them e-mails the applicant the instructions with the PDF."""
     actor: Actor = request.actor
     case = workspace_case(actor, reference, viewed="travel instructions form")
-    mission = case.mission
     form = InstructionsForm(
         request.POST or None,
         initial={
-            "entry_point": mission.default_entry_point,
-            "assembly_point": mission.default_assembly_point,
-            "contacts": mission.default_contacts,
+            **instructions_defaults(case),
             "report_by": timezone.localdate() + dt.timedelta(days=14),
-            "documents_to_bring": DEFAULT_DOCUMENTS,
-            "equipment": DEFAULT_EQUIPMENT,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -12,8 +12,8 @@ from django_countries import countries
 
 from legion.assisted.services import may_take_applications
 from legion.audit.services import audit_record
-from legion.cases.counts import EstimatingPaginator
 from legion.cases.documents import cases_bulk_verify_documents
+from legion.cases.paging import InvalidCursor
 from legion.cases.services import CaseError, case_assign, cases_bulk_transition
 from legion.cases.states import CaseState
 from legion.interviews.slots import interviews_bulk_book
@@ -22,12 +22,14 @@ from legion.missions.models import Membership, Role
 from legion.workspace.access import mission_for_actor, staff_view, workspace_cases
 from legion.workspace.selectors import (
     ASSIGNED_CHOICES,
+    CONVERSATION_CHOICES,
     SORT_LABELS,
     STATE_TABS,
     QueueFilters,
     mission_nationalities,
     mission_queue,
     mission_state_counts,
+    queue_page,
     queue_page_details,
 )
 from legion.workspace.views.common import render_at
@@ -62,7 +64,11 @@ def queue(request: HttpRequest, mission: str) -> HttpResponse:
     mission_obj = mission_for_actor(actor, mission)
     filters = QueueFilters.from_query(request.GET)
     cases = mission_queue(actor=actor, mission=mission_obj, filters=filters)
-    page = EstimatingPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        page = queue_page(cases, filters=filters, params=request.GET, per_page=PAGE_SIZE)
+    except InvalidCursor as exc:
+        messages.error(request, str(exc))
+        page = queue_page(cases, filters=filters, params={}, per_page=PAGE_SIZE)
     page.object_list = queue_page_details(list(page.object_list))
     # A queue page shows names: which cases someone listed belongs in the audit log.
     audit_record(
@@ -96,6 +102,7 @@ def queue(request: HttpRequest, mission: str) -> HttpResponse:
         "query": urlencode(filters.as_query()),
         "sort_labels": SORT_LABELS,
         "assigned_choices": ASSIGNED_CHOICES,
+        "conversation_choices": CONVERSATION_CHOICES,
         "nationalities": [
             (code, countries.name(code))
             for code in mission_nationalities(

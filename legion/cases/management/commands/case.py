@@ -3,6 +3,10 @@
     legion case list --as lon.officer [--state in_review] [--limit 50]
     legion case show LGN-7K3M-9Q2P --as lon.officer
     legion case transition LGN-7K3M-9Q2P start_review --as lon.officer [--reason "..."]
+    legion case assess LGN-7K3M-9Q2P military --as lon.attache --favourable \
+        --suitability suitable [--recommended-role Rifleman] [--notes "..."]
+    legion case assess LGN-7K3M-9Q2P consular --as lon.consul --favourable \
+        --identity-confirmed yes [--language-ok yes]
 
 The same selectors and services as the workspace and the API. A refused transition
 prints the refusal to stderr and exits with status 2; an unknown user or case exits 1.
@@ -16,6 +20,8 @@ from legion.cases.models import Case
 from legion.cases.selectors import case_for_actor, cases_visible_to
 from legion.cases.services import CaseError, case_available_actions, case_transition
 from legion.cases.states import CaseState
+from legion.interviews.models import Assessment
+from legion.interviews.services import assessment_sign, assessments_offered
 from legion.missions.actors import Actor
 
 REFUSED = 2
@@ -41,7 +47,18 @@ class Command(BaseCommand):
         move.add_argument("reference")
         move.add_argument("action")
         move.add_argument("--reason", default="")
-        for sub in (listing, show, move):
+        assess = commands.add_parser("assess", help="Sign your interview assessment.")
+        assess.add_argument("reference")
+        assess.add_argument("kind", choices=Assessment.Kind.values)
+        verdict = assess.add_mutually_exclusive_group(required=True)
+        verdict.add_argument("--favourable", dest="favourable", action="store_true")
+        verdict.add_argument("--unfavourable", dest="favourable", action="store_false")
+        assess.add_argument("--suitability", choices=Assessment.Suitability.values, default="")
+        assess.add_argument("--recommended-role", default="")
+        assess.add_argument("--identity-confirmed", choices=("yes", "no"))
+        assess.add_argument("--language-ok", choices=("yes", "no"))
+        assess.add_argument("--notes", default="")
+        for sub in (listing, show, move, assess):
             sub.add_argument("--as", dest="username", required=True, metavar="USERNAME")
 
     def handle(self, *args, subcommand, username, **options):
@@ -50,6 +67,8 @@ class Command(BaseCommand):
             self._list(actor, options["state"], options["mission"], options["limit"])
         elif subcommand == "show":
             self._show(actor, options["reference"].strip().upper())
+        elif subcommand == "assess":
+            self._assess(actor, options["reference"].strip().upper(), options)
         else:
             self._transition(
                 actor, options["reference"].strip().upper(), options["action"], options["reason"]
@@ -102,14 +121,45 @@ class Command(BaseCommand):
         for action in case_available_actions(case=case, actor=actor):
             blocked = f"  (blocked: {' '.join(action.unmet)})" if action.unmet else ""
             needs = " [reason required]" if action.reason_required else ""
-            lines.append(f"    {action.name:<28} {action.label}{needs}{blocked}")
+            service = f" [own service: {action.service}]" if action.service else ""
+            lines.append(f"    {action.name:<28} {action.label}{needs}{service}{blocked}")
+        offers = assessments_offered(case=case, actor=actor)
+        if offers:
+            lines.append("  assessments you sign (legion case assess):")
+        for offer in offers:
+            blocked = f"  (blocked: {' '.join(offer.unmet)})" if offer.unmet else ""
+            lines.append(f"    {offer.kind:<28} {offer.label}{blocked}")
         self.stdout.write("\n".join(lines))
+
+    def _refused(self, exc: CaseError, reference: str) -> CommandError:
+        if exc.code == "not_found":
+            return CommandError(f"No such case: {reference}.", returncode=NOT_FOUND)
+        return CommandError(f"Refused ({exc.code}): {exc.message}", returncode=REFUSED)
 
     def _transition(self, actor: Actor, reference: str, action: str, reason: str) -> None:
         try:
             case = case_transition(reference=reference, action=action, actor=actor, reason=reason)
         except CaseError as exc:
-            if exc.code == "not_found":
-                raise CommandError(f"No such case: {reference}.", returncode=NOT_FOUND) from exc
-            raise CommandError(f"Refused ({exc.code}): {exc.message}", returncode=REFUSED) from exc
+            raise self._refused(exc, reference) from exc
         self.stdout.write(f"{case.reference} is now {case.state}.")
+
+    def _assess(self, actor: Actor, reference: str, options: dict) -> None:
+        def yes_no(value: str | None) -> bool | None:
+            return None if value is None else value == "yes"
+
+        try:
+            assessment_sign(
+                reference=reference,
+                actor=actor,
+                kind=options["kind"],
+                favourable=options["favourable"],
+                notes=options["notes"].strip(),
+                suitability=options["suitability"],
+                recommended_role=options["recommended_role"].strip(),
+                identity_confirmed=yes_no(options["identity_confirmed"]),
+                language_ok=yes_no(options["language_ok"]),
+            )
+        except CaseError as exc:
+            raise self._refused(exc, reference) from exc
+        case = Case.objects.get(reference=reference)
+        self.stdout.write(f"{options['kind']} assessment signed; {case.reference} is {case.state}.")

@@ -14,6 +14,7 @@ signals reach the server directly.
 """
 
 import os
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -21,6 +22,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from legion.server.config import SERVERS, ServerConfig
+
+
+def metrics_folder_reset() -> Path:
+    """PROMETHEUS_MULTIPROC_DIR, or var/metrics, made and emptied of its counter files."""
+    folder = Path(settings.PROMETHEUS_MULTIPROC_DIR or Path(settings.VAR_DIR) / "metrics")
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for counts in folder.glob("*.db"):
+        counts.unlink()
+    return folder
 
 
 class Command(BaseCommand):
@@ -65,4 +75,7 @@ class Command(BaseCommand):
         # The server's processes read their settings afresh: DEBUG is off in all of them,
         # whatever this shell's environment says (written, not read: settings.py reads it).
         os.putenv("DEBUG", "false")
+        # Its worker processes count metrics into one folder, emptied now: counters of
+        # processes that no longer exist would otherwise be added up forever.
+        os.putenv("PROMETHEUS_MULTIPROC_DIR", str(metrics_folder_reset()))
         os.execv(argv[0], argv)  # noqa: S606 (our interpreter, our arguments)

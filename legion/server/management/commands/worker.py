@@ -1,12 +1,16 @@
 """`legion worker`: the task worker (e-mails, screening batches, retention) that runs
-beside `legion serve`. Today the database backend's worker (django-tasks-db); the
-same command will run whichever backend TASKS configures. At start it queues again
-every outbox message a previous worker left undelivered (killed mid-attempt, or its
-task lost)."""
+beside `legion serve`: the worker of whichever queue TASKS configures, the database's
+(django-tasks-db) or Redis's (django-tasks-redis). At start it queues again every outbox
+message a previous worker left undelivered (killed mid-attempt, or its task lost), and
+books the daily reminder of requests for information if none waits."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.tasks import task_backends
+from django_tasks_redis import RedisTaskBackend
+from django_tasks_redis.management.commands.run_redis_tasks import Command as RedisWorker
 
+from legion.conversation.tasks import reminders_ensure_scheduled
 from legion.outbox.services import outbox_recover
 
 
@@ -25,6 +29,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if recovered := outbox_recover():
             self.stderr.write(f"Outbox: {recovered} undelivered message(s) queued again.")
+        if reminders_ensure_scheduled():
+            self.stderr.write("Reminders of requests for information: daily run booked.")
+        if isinstance(task_backends["default"], RedisTaskBackend):
+            queue = options["queue_name"]
+            call_command(
+                RedisWorker(),
+                queue_name=None if queue == "*" else queue,
+                continuous=not options["batch"],
+                interval=options["interval"],
+                verbosity=options["verbosity"],
+            )
+            return
         call_command(
             "db_worker",
             interval=options["interval"],
