@@ -5,8 +5,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from legion.crypto import EncryptedTextField
-
 
 class Mission(models.Model):
     class Kind(models.TextChoices):
@@ -28,8 +26,7 @@ class Mission(models.Model):
     interview_languages = models.JSONField(default=list, blank=True)
     # Defaults offered to staff when they write travel instructions.
     default_entry_point = models.CharField(max_length=200, blank=True)
-    # Sealed like every case's assembly point, which it becomes (confidential).
-    default_assembly_point = EncryptedTextField(max_length=200, blank=True)
+    default_assembly_point = models.CharField(max_length=200, blank=True)
     default_contacts = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
 

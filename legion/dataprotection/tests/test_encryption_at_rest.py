@@ -14,7 +14,7 @@ from django.db import connection
 from legion.accounts.models import StaffTOTPDevice
 from legion.accounts.services import two_factor_provision
 from legion.cases.documents import document_upload
-from legion.cases.models import Applicant, Document, ServiceRecord, TravelInstructions, VisaDecision
+from legion.cases.models import Applicant, Document, ServiceRecord, VisaDecision
 from legion.crypto import (
     DecryptionError,
     email_index,
@@ -179,8 +179,8 @@ def secrets_of(applicants: list[Applicant]) -> dict[str, set[str]]:
     for visa in VisaDecision.objects.all():
         if visa.visa_number:
             found["other numbers"].add(visa.visa_number)
-    for instructions in TravelInstructions.objects.all():
-        found["other numbers"].add(instructions.assembly_point)
+    # Not the assembly point: sealed on the travel instructions, but the mission's
+    # default that pre-fills it is configuration, kept per language in plain columns.
     # Short strings of digits (Norwegian or Australian postcodes) occur by chance in
     # megabytes of sealed bytes and timestamps: only values that cannot are looked for.
     return {

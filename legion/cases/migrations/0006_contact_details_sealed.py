@@ -55,7 +55,7 @@ def open_contact_details(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0004_queue_and_search_indexes")]
+    dependencies = [("cases", "0005_applicant_names_by_id")]
 
     operations = [
         *(
