@@ -181,6 +181,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Operations first: every request timed by route name, /metrics answered (to its
     # token or addresses), /healthz and /readyz before any redirect, session or lookup.
+    "legion.operations.logs.RequestLogMiddleware",
     "legion.operations.metrics.MetricsMiddleware",
     "legion.operations.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -201,6 +202,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "legion.middleware.NotInScopeMiddleware",
     "legion.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -465,11 +467,29 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Structured logs (legion/operations/logs.py): one JSON object a line on stderr, with the
+# request id; `console` for a developer's terminal. SQL is never logged (its parameters
+# hold personal data), whatever LOG_LEVEL says.
+LOG_FORMAT = envstr("LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "console"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or console, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "structured": {"()": "legion.operations.logs.formatter", "format_name": LOG_FORMAT}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+    # Production: a line per request and per task; development: warnings and errors.
+    "root": {
+        "handlers": ["console"],
+        "level": envstr("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING"),
+    },
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own request errors repeat what the request line and the 500 page say.
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # Prometheus metrics at /metrics (legion/operations/metrics.py): readable with this token
@@ -525,6 +545,8 @@ def envrate(name: str, default: str) -> str:
 
 LEGION_API_RATE_PER_TOKEN = envrate("LEGION_API_RATE_PER_TOKEN", "600/60")
 LEGION_API_RATE_PER_ADDRESS = envrate("LEGION_API_RATE_PER_ADDRESS", "1200/60")
+# Checks of travel letters per client address: a border post checks a few a minute.
+LEGION_LETTER_CHECKS_PER_ADDRESS = envrate("LEGION_LETTER_CHECKS_PER_ADDRESS", "30/60")
 # How long HQ security keeps a case opened by breaking the glass.
 LEGION_BREAK_GLASS_MINUTES = envint("LEGION_BREAK_GLASS_MINUTES", "60")
 

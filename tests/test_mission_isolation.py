@@ -24,12 +24,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from legion.advisories.services import case_acknowledge_advisories
 from legion.api.tokens import api_token_create
-from legion.cases.models import Case, CaseEvent, Document
+from legion.cases.models import Case, CaseEvent, Document, TravelLetter
 from legion.conversation.models import CaseMessage
 from legion.identity.models import DuplicateCandidate, WatchlistEntry, WatchlistHit
 from legion.interviews.models import InterviewSlot
 from legion.portal.tests.conftest import sign_in
 from legion.testing import factories as f
+from legion.testing import files
 from legion.testing.auth import StaffClient
 from legion.workspace.tests import steps
 
@@ -59,6 +60,8 @@ ROUTES = {
     "portal:access_sent": PUBLIC,
     "portal:access_code": PUBLIC,
     "portal:access_link": PUBLIC,
+    "portal:letter_check_form": PUBLIC,
+    "portal:letter_check": PUBLIC,
     "portal:apply": APPLICANT,
     "portal:apply_mission": APPLICANT,
     "portal:apply_languages": APPLICANT,
@@ -136,6 +139,17 @@ API_OPERATIONS = {
     ("post", "/api/v1/cases/{reference}/visa/refusal"): CASE,
     ("post", "/api/v1/cases/{reference}/instructions"): CASE,
     ("post", "/api/v1/cases/{reference}/transfer"): CASE,
+    ("get", "/api/v1/cases/{reference}/documents"): CASE,
+    ("post", "/api/v1/cases/{reference}/documents"): CASE,
+    ("get", "/api/v1/cases/{reference}/documents/{document_id}/file"): CASE,
+    ("post", "/api/v1/cases/{reference}/documents/{document_id}/verification"): CASE,
+    ("post", "/api/v1/cases/{reference}/documents/{document_id}/rejection"): CASE,
+    ("get", "/api/v1/cases/{reference}/messages"): CASE,
+    ("post", "/api/v1/cases/{reference}/messages"): CASE,
+    ("get", "/api/v1/cases/{reference}/notes"): CASE,
+    ("post", "/api/v1/cases/{reference}/notes"): CASE,
+    ("get", "/api/v1/cases/{reference}/information-requests"): CASE,
+    ("post", "/api/v1/cases/{reference}/information-requests"): CASE,
     ("get", "/api/v1/missions"): PUBLIC,
     ("get", "/api/v1/missions/{code}/slots"): MISSION,
     ("get", "/api/v1/statistics"): STAFF,
@@ -215,6 +229,7 @@ class World:
     duplicate: DuplicateCandidate  # between two other cases, so case A stays out of HQ's scope
     hit: WatchlistHit
     message_a: CaseMessage  # the mission's message to A, with A's document attached
+    letter_code_a: str  # the code of A's travel letter (the public check shows initials only)
     london_staff: dict
     foreign_staff: dict  # Ottawa's staff and HQ: nothing of London's case is theirs
     analyst: object
@@ -267,6 +282,7 @@ def world(london, ottawa, officer, attache, consul, security, analyst, admin_use
         duplicate=duplicate,
         hit=hit,
         message_a=message_a,
+        letter_code_a=TravelLetter.objects.get(case=case_a).code,
         london_staff={"officer": officer, "attache": attache, "consul": consul},
         foreign_staff={
             "ottawa officer": _outsider(ottawa),
@@ -308,6 +324,7 @@ def url_for(route: Route, world: World) -> str:
         "country": "GB",
         "slug": "personal",
         "token": "not-a-real-token",
+        "code": world.letter_code_a,
         "app_label": "missions",
         "pk": world.duplicate.pk,
         "message_id": world.message_a.pk,
@@ -422,13 +439,15 @@ def test_api_gives_staff_of_another_mission_404_for_every_case_operation(world, 
                     path.replace("{reference}", world.case_a.reference)
                     .replace("{code}", world.case_a.mission.code)
                     .replace("{kind}", "military")
+                    .replace("{document_id}", str(world.document_a.pk))
                 )
                 body = json.dumps(_api_body(path, world))
-                response = (
-                    api.get(url)
-                    if method == "get"
-                    else api.post(url, body, content_type="application/json")
-                )
+                if method == "get":
+                    response = api.get(url)
+                elif path.endswith("/documents"):  # an upload is a multipart form
+                    response = api.post(url, {"kind": "passport", "file": files.pdf()})
+                else:
+                    response = api.post(url, body, content_type="application/json")
                 where = f"API {who} {method.upper()} {url}"
                 assert_private(response, secret, where)
                 if kind == CASE and "{reference}" in path:
@@ -464,6 +483,10 @@ def _api_body(path: str, world: World) -> dict:
         "instructions": {"entry_point": "a", "assembly_point": "b", "report_by": "2026-01-01",
                          "contacts": "c"},
         "transfer": {"mission": "ott", "reason": "moved"},
+        "rejection": {"reason": "unreadable"},
+        "messages": {"body": "Hello"},
+        "notes": {"body": "A note"},
+        "information-requests": {"question": "Your passport?", "due_on": "2099-01-01"},
     }.get(path.rsplit("/", 1)[-1].replace("{kind}", "military"), {})  # fmt: skip
 
 

@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -131,15 +132,37 @@ def instructions_html(
         return render_to_string(PARTIAL_TEMPLATE, context)
 
 
+def _letter_context(instructions: TravelInstructions) -> dict[str, Any]:
+    """The travel letter's page of the PDF: its code, printed and as a QR code."""
+    import segno
+
+    from legion.cases.letters import (
+        VERIFY_PATH,
+        letter_code_display,
+        letter_verify_url,
+        travel_letter_issue,
+    )
+
+    letter = travel_letter_issue(instructions=instructions)
+    return {
+        "letter": letter,
+        "letter_code": letter_code_display(letter.code),
+        "letter_qr": segno.make(letter_verify_url(letter.code), error="m").svg_data_uri(border=0),
+        "verify_page": settings.SITE_URL.rstrip("/") + VERIFY_PATH,
+    }
+
+
 def instructions_pdf(instructions: TravelInstructions, *, language: str | None = None) -> bytes:
-    """The instructions as a PDF, in `language` (default: the case's)."""
+    """The instructions as a PDF, in `language` (default: the case's), with the travel
+    letter on a page of its own while the case can travel on it."""
     from weasyprint import CSS, HTML
 
     language = language or instructions.case.language
+    context = {**instructions_context(instructions), "language": language}
+    if context["show_assembly_point"]:
+        context |= _letter_context(instructions)
     with translation.override(language):
-        html = render_to_string(
-            PDF_TEMPLATE, {**instructions_context(instructions), "language": language}
-        )
+        html = render_to_string(PDF_TEMPLATE, context)
     return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PDF_STYLESHEET))])
 
 

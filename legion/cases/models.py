@@ -286,6 +286,23 @@ class EligibilityRule(models.Model):
         return self.get_code_display()
 
 
+class VisaType(models.Model):
+    """A kind of visa the missions issue, with the label applicants read in their
+    language (cases/translation.py). Staff pick one; the decision keeps its label."""
+
+    code = models.CharField(max_length=20, unique=True, help_text="As on the visa, e.g. D.")
+    label = models.CharField(
+        max_length=60, unique=True, help_text="What staff pick, e.g. D (long stay, volunteer)."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class VisaDecision(models.Model):
     class Decision(models.TextChoices):
         ISSUED = "issued", _("Issued")
@@ -305,6 +322,15 @@ class VisaDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} visa {self.decision}"
+
+    @property
+    def visa_type_label(self) -> str:
+        """The visa type in the active language, where it is a configured type (the
+        decision keeps its English label, or the code)."""
+        known = VisaType.objects.filter(
+            models.Q(label_en=self.visa_type) | models.Q(code=self.visa_type)
+        ).first()
+        return known.label if known else self.visa_type
 
 
 class TravelInstructions(models.Model):
@@ -328,6 +354,23 @@ class TravelInstructions(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} travel instructions"
+
+
+class TravelLetter(models.Model):
+    """The letter on the travel instructions that a border guard or the assembly point
+    checks without logging in: its code (printed and in a QR code) answers only valid
+    or not, the mission, the validity dates and the holder's initials."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="travel_letter")
+    # Sealed, so the PDF can print it again; looked up by its keyed hash only.
+    code = EncryptedTextField()
+    code_index = models.CharField(max_length=40, unique=True)
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.case} travel letter"
 
 
 class AccessToken(models.Model):

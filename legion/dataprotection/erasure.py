@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legion.cases.models import Case, CaseEvent, Document
-from legion.cases.selectors import cases_visible_to
+from legion.cases.policy import cases_for
 from legion.cases.services import CaseError, record_event
 from legion.cases.states import FINAL_STATES, CaseState
 from legion.missions.actors import Actor
@@ -88,6 +88,7 @@ ERASURE_PLAN: dict[str, Scrub | Delete | Keep] = {
     ),
     "cases.CaseEvent": Scrub(("case",), {"reason": ""}),
     "cases.VisaDecision": Scrub(("case",), {"visa_number": "", "visa_type": "", "reason": ""}),
+    "cases.TravelLetter": Delete(("case",)),  # the code stops answering at once
     "cases.TravelInstructions": Scrub(
         ("case",), {"entry_point": "", "assembly_point": "", "contacts": "", "notes": ""}
     ),
@@ -139,7 +140,7 @@ def case_erase(*, reference: str, actor: Actor, reason: str) -> Case:
     files: list[str] = []
     with transaction.atomic():
         case = (
-            cases_visible_to(actor)
+            cases_for(actor)
             .select_for_update()
             .select_related("applicant", "mission")
             .filter(reference=reference.strip().upper())

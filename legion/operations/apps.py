@@ -10,6 +10,7 @@ class OperationsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
-        from legion.operations import metrics
+        from legion.operations import logs, metrics
 
         metrics.connect()
+        logs.connect()

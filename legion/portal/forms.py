@@ -520,6 +520,35 @@ class AccessRequestForm(PortalForm):
     )
 
 
+class LetterCodeForm(PortalForm):
+    """The code printed on a travel letter, typed by a border guard."""
+
+    code = forms.CharField(
+        label=_("Code on the travel letter"),
+        help_text=_("16 letters and numbers, for example 7K3M-9Q2P-XW4D-H8RT"),
+        max_length=40,
+        error_messages={"required": _("Enter the code printed on the travel letter.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+                "class": "input input--width-20",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        from legion.cases.letters import letter_code_normalise
+
+        code = letter_code_normalise(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError(
+                _("The code has 16 letters and numbers. Check it and enter it again.")
+            )
+        return code
+
+
 class AccessCodeForm(PortalForm):
     reference = AccessRequestForm.base_fields["reference"]
     code = forms.CharField(

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from legion.portal.views import account, apply, pages
+from legion.portal.views import account, apply, pages, verify
 
 app_name = "portal"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     path("session-ended/", pages.session_ended, name="session_ended"),
     path("signed-out/", pages.signed_out, name="signed_out"),
     path("language/", include("django.conf.urls.i18n")),
+    # A travel letter, checked at the border without logging in.
+    path("verify/", verify.letter_check_form, name="letter_check_form"),
+    path("verify/<str:code>/", verify.letter_check, name="letter_check"),
     # The application form.
     path("apply/", apply.apply_home, name="apply"),
     path("apply/where/", apply.apply_mission, name="apply_mission"),

@@ -51,8 +51,8 @@ def test_api_visa_decision_needs_a_current_code(case, officer, attache, consul):
     steps.visa_pending(case, officer, attache, consul)
     _, raw = api_token_create(username=consul.username, name="test", scope="read_write")
     api = Client(headers={"Authorization": f"Bearer {raw}"})
-    url = f"/api/v1/cases/{case.reference}/transitions"
-    body = json.dumps({"action": "refuse_visa", "reason": "Passport reported stolen"})
+    url = f"/api/v1/cases/{case.reference}/visa/refusal"
+    body = json.dumps({"reason": "Passport reported stolen"})
     refused = api.post(url, body, content_type="application/json")
     assert refused.status_code == 401
     assert Case.objects.get(pk=case.pk).state == "visa_pending"

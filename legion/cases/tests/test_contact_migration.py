@@ -8,8 +8,8 @@ from django.db.migrations.executor import MigrationExecutor
 from legion.cases.models import Applicant
 from legion.crypto import MAGIC, email_index, phone_index
 
-BEFORE = [("cases", "0005_applicant_names_by_id")]
-AFTER = [("cases", "0006_contact_details_sealed")]
+BEFORE = [("cases", "0007_visa_types")]
+AFTER = [("cases", "0008_contact_details_sealed")]
 CONTACT = {
     "email": "Sam.Holloway@Example.org",
     "phone": "+44 1252 123-456",

@@ -4,7 +4,7 @@ endpoint must be HTTPS; a delivery can be replayed from the log."""
 import pytest
 
 from legion.api.tokens import api_token_create
-from legion.cases.services import case_transition
+from legion.cases.services import case_submit
 from legion.missions.actors import Actor
 from legion.testing import factories as f
 from legion.testing.auth import StaffClient
@@ -51,7 +51,7 @@ def test_the_delivery_log_lists_attempts_and_replays(root, officer, london, case
     WebhookSubscription.objects.create(
         name="feed", mission=london, token=token, url="https://feed.example/hook"
     )
-    case_transition(reference=case.reference, action="submit", actor=Actor.applicant(case.pk))
+    case_submit(reference=case.reference, actor=Actor.applicant(case.pk))
     delivery = WebhookDelivery.objects.get()
     assert root.get("/admin/webhooks/webhookdelivery/").status_code == 200
     page = root.get(f"/admin/webhooks/webhookdelivery/{delivery.pk}/change/")

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from legion.api.tokens import api_token_create, api_token_revoke
-from legion.cases.services import case_transition
+from legion.cases.services import case_submit
 from legion.missions.actors import Actor
 from legion.outbox.models import OutboxAttempt, OutboxMessage
 from legion.testing.outbox import deliver_outbox
@@ -43,7 +43,7 @@ def subscribe(user, url, *, mission=None, events=(), name="case feed") -> Webhoo
 
 
 def submit(case):
-    case_transition(reference=case.reference, action="submit", actor=Actor.applicant(case.pk))
+    case_submit(reference=case.reference, actor=Actor.applicant(case.pk))
 
 
 def test_a_state_change_reaches_the_missions_endpoint_signed(receiver, officer, london, case):

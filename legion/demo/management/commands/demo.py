@@ -55,7 +55,15 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, if_empty, applicants, seed, bulk, code=False, **options):
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=2,
+            metavar="P",
+            help="Processes sharing a --bulk fill on PostgreSQL (default 2, one per core).",
+        )
+
+    def handle(self, *args, if_empty, applicants, seed, bulk, code=False, processes=2, **options):
         if settings.PRODUCTION:
             raise CommandError("Refusing to load demo data with LEGION_ENV=production.")
         if code:
@@ -75,7 +83,11 @@ class Command(BaseCommand):
             for reference, message in result.stopped:
                 self.stderr.write(f"  {reference} stopped early: {message}")
         if bulk:
-            created = cases_bulk_generate(count=bulk, seed=seed, progress=self._progress)
+            if processes < 1:
+                raise CommandError("--processes must be at least 1.")
+            created = cases_bulk_generate(
+                count=bulk, seed=seed, progress=self._progress, processes=processes
+            )
             self.stdout.write(f"{created} bulk cases added.")
         self._print_states()
         self._print_reviews()

@@ -55,7 +55,7 @@ def open_contact_details(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0005_applicant_names_by_id")]
+    dependencies = [("cases", "0007_visa_types")]
 
     operations = [
         *(
