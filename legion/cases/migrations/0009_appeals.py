@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_visa_types'),
+        ('cases', '0008_contact_details_sealed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
