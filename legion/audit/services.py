@@ -1,6 +1,7 @@
 """Writing the hash-chained audit log and verifying it.
 
-Every state change (through legion.cases.services.record_event), every view of a
+Every case event (audit_case_event, a reaction to legion.cases.services.record_event
+registered in AuditConfig.ready), every view of a
 case's personal data (audit_case_view, called by the views), every export
 (audit_export), every login and every permission change (signals.py) ends up here.
 """
@@ -83,6 +84,29 @@ def audit_suspended() -> Iterator[None]:
         yield
     finally:
         _suspended.reset(token)
+
+
+def audit_case_event(*, case: Any, event: Any) -> None:
+    """The audit chain's reaction to every case event (registered at the lifecycle's
+    fan-out point): who did what to which case, and when. The reason stays in the
+    case history (erasure may clear it); the chain keeps no personal data."""
+    if event.actor_id is not None:
+        actor = Actor.staff(event.actor)
+    elif event.actor_label == "applicant":
+        actor = Actor.applicant(case.pk)
+    else:
+        actor = Actor.system()
+    audit_record(
+        action=f"case.{event.kind}",
+        actor=actor,
+        case=case,
+        data={
+            "event": event.pk,
+            "action": event.action,
+            "from": event.from_state,
+            "to": event.to_state,
+        },
+    )
 
 
 def audit_record(

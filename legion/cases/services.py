@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from legion.audit.services import audit_record
 from legion.cases.lifecycle import case_event_react
 from legion.cases.models import Case, CaseEvent
 from legion.cases.selectors import case_for_actor
@@ -66,7 +65,9 @@ def record_event(
     reason: str = "",
     data: dict | None = None,
 ) -> CaseEvent:
-    """Append one entry to the case's history, and a link to the audit chain."""
+    """Append one entry to the case's history and run the reactions registered at the
+    fan-out point (lifecycle.py: the audit chain, notices, screening, ...) in the
+    caller's transaction."""
     event = CaseEvent.objects.create(
         case=case,
         kind=kind,
@@ -77,14 +78,6 @@ def record_event(
         actor_label=actor.label,
         reason=reason,
         data=data or {},
-    )
-    # The reason stays in the case history (erasure may clear it); the chain records
-    # who did what to which case, and when.
-    audit_record(
-        action=f"case.{kind}",
-        actor=actor,
-        case=case,
-        data={"event": event.pk, "action": action, "from": from_state, "to": to_state},
     )
     case_event_react(case=case, event=event)
     return event
@@ -216,18 +209,16 @@ def transition_service(action: str) -> str:
 def case_submit(*, reference: str, actor: Actor) -> Case:
     """Submit a draft: the one entry point for submissions from every front end.
 
-    Identity screening (duplicates across all missions, watch lists) runs in the same
-    transaction as the submit transition, not on commit: it takes a few milliseconds,
-    and this way no submitted case ever exists unscreened (a watch-listed applicant is
-    already on hold when anyone can first see the case), while a screening failure
-    rolls the submission back instead of leaving an unchecked case in the queue.
+    Identity screening (duplicates across all missions, watch lists) is the identity
+    app's reaction to the submit event, so it runs in the same transaction as the
+    submit transition, not on commit: it takes a few milliseconds, and this way no
+    submitted case ever exists unscreened (a watch-listed applicant is already on hold
+    when anyone can first see the case), while a screening failure rolls the submission
+    back instead of leaving an unchecked case in the queue.
     """
-    from legion.identity.screening import case_screen
-
     with transaction.atomic():
         case = case_lock(reference=reference, actor=actor)
         _apply(case, "submit", actor, "", None)
-        case_screen(case=case)
     return case
 
 

@@ -3,3 +3,13 @@ from django.apps import AppConfig
 
 class IdentityConfig(AppConfig):
     name = "legion.identity"
+
+    def ready(self) -> None:
+        from legion.cases.lifecycle import case_guard_provide, on_case_event
+        from legion.identity.screening import case_screen_on_submit
+        from legion.identity.selectors import no_open_review
+
+        # No interview while a duplicate or watch-list review is open.
+        case_guard_provide("no_open_identity_review", no_open_review)
+        # Screening at intake, in the submission's transaction.
+        on_case_event(case_screen_on_submit)
