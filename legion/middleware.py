@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
+
+from legion.cases.policy import NotInScope
 
 
 class SameOriginFetchMiddleware:
@@ -112,3 +114,19 @@ class RequestSizeLimitMiddleware:
         if length is None or length > limit:
             return too_large_response(request)
         return self.get_response(request)
+
+
+class NotInScopeMiddleware:
+    """A case or mission outside the access policy's scope is a 404 on every page, the
+    same answer as one that does not exist (the API answers its own 404 JSON, the CLI
+    exits with 1)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, NotInScope):
+            raise Http404(exception.message) from exception

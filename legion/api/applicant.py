@@ -52,7 +52,7 @@ from legion.cases.intake import (
     draft_update,
 )
 from legion.cases.models import Case, Document, ServiceRecord
-from legion.cases.selectors import cases_visible_to
+from legion.cases.policy import cases_for
 from legion.cases.services import case_available_actions, case_transition
 from legion.cases.states import CaseState
 from legion.conversation.services import (
@@ -231,7 +231,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 def _case(request: HttpRequest) -> Case:
     return (
-        cases_visible_to(_actor(request))
+        cases_for(_actor(request))
         .select_related("applicant", "mission")
         .get(pk=request.auth.case_id)
     )

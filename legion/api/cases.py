@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
 from legion.accounts.decorators import SENSITIVE_ACTIONS, api_require_recent_auth
@@ -19,11 +19,11 @@ from legion.api.schemas import (
     ValidationErrorOut,
 )
 from legion.api.versions import case_etag, case_write
-from legion.audit.services import audit_case_view, audit_record
+from legion.audit.services import audit_record
 from legion.cases.counts import Estimate
 from legion.cases.models import Case
 from legion.cases.paging import InvalidCursor, KeysetOrder, cursor_decode, keyset_page
-from legion.cases.selectors import case_for_actor, cases_visible_to
+from legion.cases.policy import CaseAccess, case_for, cases_for
 from legion.cases.services import (
     case_assign,
     case_available_actions,
@@ -31,6 +31,7 @@ from legion.cases.services import (
     cases_bulk_transition,
 )
 from legion.cases.states import CaseState
+from legion.interviews.selectors import current_interview, current_interview_assessments
 from legion.interviews.services import assessments_offered
 from legion.missions.actors import Actor
 
@@ -106,11 +107,16 @@ def assessment_offers(case: Case, actor: Actor) -> list[dict]:
 
 
 def detail(case: Case, actor: Actor) -> dict:
+    """The case as the caller's role may see it: every part the access policy masks
+    for that role is null (the OpenAPI document says so field by field)."""
+    access = CaseAccess.of(actor, case)
     applicant = case.applicant
+    interview = current_interview(case=case) if access.sees_interview else None
     return {
         **summary(case),
         "held_from_state": case.held_from_state,
         "language": case.language,
+        "sees": sorted(access.fields),
         "applicant": {
             "given_name": applicant.given_name,
             "surname": applicant.surname,
@@ -119,11 +125,55 @@ def detail(case: Case, actor: Actor) -> dict:
             "nationality": applicant.nationality.code or "",
             "second_nationality": applicant.second_nationality.code or "",
             "languages": applicant.languages or [],
-        },
+        }
+        if access.sees_identity
+        else None,
+        "contact": {
+            "email": applicant.email,
+            "phone": applicant.phone,
+            "address": applicant.address_lines,
+        }
+        if access.sees_contact
+        else None,
+        "passport": {
+            "number": applicant.passport_number,
+            "country": applicant.passport_country.code or "",
+            "expiry": applicant.passport_expiry,
+        }
+        if access.sees_passport
+        else None,
         "documents": [
             {"id": d.pk, "kind": d.kind, "status": d.status, "uploaded_at": d.uploaded_at}
             for d in case.documents.all()
-        ],
+            if access.sees_document(d)
+        ]
+        if access.sees_documents
+        else None,
+        "interview": {
+            "starts_at": interview.slot.starts_at,
+            "ends_at": interview.slot.ends_at,
+            "location": interview.slot.location,
+            "language": interview.language,
+            "status": interview.status,
+        }
+        if interview is not None
+        else None,
+        "assessments": [
+            {
+                "kind": a.kind,
+                "favourable": a.favourable,
+                "suitability": a.suitability,
+                "recommended_role": a.recommended_role,
+                "identity_confirmed": a.identity_confirmed,
+                "language_ok": a.language_ok,
+                "notes": a.notes,
+                "signed_by": a.signed_by_name,
+                "signed_at": a.signed_at,
+            }
+            for a in current_interview_assessments(case=case)
+        ]
+        if access.sees_assessments
+        else None,
         "events": [
             {
                 "at": e.created_at,
@@ -142,10 +192,8 @@ def detail(case: Case, actor: Actor) -> dict:
 
 
 def get_case(actor: Actor, reference: str) -> Case:
-    try:
-        return case_for_actor(actor, reference.upper())
-    except Case.DoesNotExist:
-        raise Http404("No such case.") from None
+    """The case within the caller's scope; CaseNotFound (404) otherwise."""
+    return case_for(actor, reference)
 
 
 # Declared before the /{reference} routes, which would otherwise match it.
@@ -173,9 +221,7 @@ def bulk_transition(request: HttpRequest, payload: BulkTransitionIn):
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
     filters.validate_paging()
     actor = actor_of(request)
-    cases: QuerySet[Case] = cases_visible_to(actor).select_related(
-        "mission", "applicant", "assigned_to"
-    )
+    cases: QuerySet[Case] = cases_for(actor).select_related("mission", "applicant", "assigned_to")
     if filters.state:
         cases = cases.filter(state=filters.state)
     if filters.mission:
@@ -213,8 +259,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
 @router.get("/{reference}", response={200: CaseDetail, **ERRORS}, summary="One case")
 def case_detail(request: HttpRequest, reference: str, response: HttpResponse):
     actor = actor_of(request)
-    case = get_case(actor, reference)
-    audit_case_view(actor=actor, case=case, request=request, what="api case detail")
+    case = case_for(actor, reference, viewed="api case detail", request=request)
     response["ETag"] = case_etag(case)
     return detail(case, actor)
 

@@ -94,9 +94,11 @@ API_OPERATIONS: dict[str, tuple[str, ...]] = {
     "legion.cases.intake.draft_missing": ("GET /api/v1/applicant/case",),
     "legion.cases.intake.draft_submit": ("POST /api/v1/applicant/case/submission",),
     "legion.audit.services.audit_case_view": (
-        "GET /api/v1/cases/{reference}",
         "GET /api/v1/cases/{reference}/documents/{document_id}/file",
     ),
+    # The access policy: the case detail reads (and audits) its case through it.
+    "legion.cases.policy.case_for": ("GET /api/v1/cases/{reference}",),
+    "legion.cases.policy.cases_for": ("GET /api/v1/cases",),
     "legion.audit.services.audit_record": ("GET /api/v1/cases",),
 }
 
@@ -153,6 +155,9 @@ NO_API: dict[str, str] = {
     "legion.identity.people.review_values": "the review page's side-by-side values",
     "legion.identity.selectors.review_items": "the review queue page",
     "legion.identity.selectors.cases_under_review_q": "a filter inside the access selector",
+    "legion.cases.policy.missions_for": "the workspace's navigation: the missions the user "
+    "works at; GET /missions lists every mission",
+    "legion.cases.policy.mission_for": "the workspace's queue and calendar of one mission",
     "legion.interviews.slots.slot_create": "not yet: slots are opened in the workspace "
     "calendar or the admin; the API lists them",
     "legion.interviews.slots.slot_series_open": "not yet: as slot_create",

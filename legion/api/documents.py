@@ -23,8 +23,8 @@ from legion.cases.documents import (
     document_verify,
 )
 from legion.cases.models import Case, Document
+from legion.cases.policy import CaseAccess
 from legion.missions.actors import Actor
-from legion.workspace.access import CaseAccess
 
 router = Router(tags=["documents"])
 

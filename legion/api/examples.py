@@ -104,6 +104,8 @@ EXAMPLES: dict[str, dict] = {
         **SUMMARY,
         "held_from_state": "",
         "language": "en",
+        # As the defence attaché sees it: no contact details, no passport.
+        "sees": ["assessments", "documents", "eligibility", "identity", "interview"],
         "applicant": {
             "given_name": "James",
             "surname": "Turner",
@@ -113,14 +115,24 @@ EXAMPLES: dict[str, dict] = {
             "second_nationality": "",
             "languages": [{"code": "en", "level": "native"}],
         },
+        "contact": None,
+        "passport": None,
         "documents": [
             {
-                "id": 31,
-                "kind": "passport",
+                "id": 33,
+                "kind": "service_record",
                 "status": "verified",
                 "uploaded_at": "2022-03-02T09:10:44Z",
             }
         ],
+        "interview": {
+            "starts_at": "2022-03-09T10:00:00Z",
+            "ends_at": "2022-03-09T10:45:00Z",
+            "location": "Interview room 2",
+            "language": "en",
+            "status": "booked",
+        },
+        "assessments": [],
         "events": [
             {
                 "at": "2022-03-02T11:40:12Z",

@@ -61,6 +61,38 @@ class ApplicantOut(Schema):
     languages: list[dict]
 
 
+class ContactOut(Schema):
+    email: str
+    phone: str
+    address: list[str] = Field(description="The home address, one line per item.")
+
+
+class PassportOut(Schema):
+    number: str
+    country: str
+    expiry: dt.date | None
+
+
+class InterviewOut(Schema):
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    location: str
+    language: str
+    status: str
+
+
+class AssessmentOut(Schema):
+    kind: str = Field(description="military (the defence attaché) or consular (the consul).")
+    favourable: bool
+    suitability: str
+    recommended_role: str
+    identity_confirmed: bool | None
+    language_ok: bool | None
+    notes: str
+    signed_by: str
+    signed_at: dt.datetime
+
+
 class EventOut(Schema):
     at: dt.datetime
     kind: str
@@ -102,11 +134,30 @@ class AssessmentOfferOut(Schema):
     )
 
 
+# Which parts of a case a role sees is the access policy's (legion.cases.policy):
+# what the caller's role may not see is null, and `sees` names what it may.
+MASKED = "null when your role does not see this part of a case (see `sees`)."
+
+
 class CaseDetail(CaseSummary):
     held_from_state: str
     language: str
-    applicant: ApplicantOut
-    documents: list[DocumentOut]
+    sees: list[str] = Field(
+        description="The parts of the case your role sees: identity, contact, passport, "
+        "eligibility, documents, interview, assessments, travel. The others are null."
+    )
+    applicant: ApplicantOut | None = Field(description="Identity; " + MASKED)
+    contact: ContactOut | None = Field(description="E-mail, phone, address; " + MASKED)
+    passport: PassportOut | None = Field(description="Passport; " + MASKED)
+    documents: list[DocumentOut] | None = Field(
+        description="Only the kinds of document your role sees; " + MASKED
+    )
+    interview: InterviewOut | None = Field(
+        description="The booked interview, null when there is none; " + MASKED
+    )
+    assessments: list[AssessmentOut] | None = Field(
+        description="Signed assessments of the live interview; " + MASKED
+    )
     events: list[EventOut]
     actions: list[ActionOut]
     assessments_offered: list[AssessmentOfferOut] = Field(

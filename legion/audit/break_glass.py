@@ -2,7 +2,8 @@
 
 The grant is time-limited, recorded in the case's history (which the owning mission
 sees) and in the audit log, and listed for the mission by grants_for_mission_staff().
-cases_visible_to() widens HQ security's scope by break_glass_cases_q() while it lasts.
+The access policy widens HQ security's scope by break_glass_scope() while it lasts
+(registered from AuditConfig.ready).
 """
 
 import datetime as dt
@@ -29,6 +30,12 @@ def break_glass_cases_q(user) -> Q:
     return Q(pk__in=_active(BreakGlassGrant.objects.filter(user=user)).values("case_id"))
 
 
+def break_glass_scope(actor: Actor) -> Q:
+    """HQ security's scope extension (registered with the access policy): the cases
+    this officer holds a live grant for."""
+    return break_glass_cases_q(actor.user)
+
+
 def active_grant_id(*, user, case) -> int | None:
     return (
         _active(BreakGlassGrant.objects.filter(user=user, case=case))
@@ -45,7 +52,7 @@ def break_glass_open(*, actor: Actor, reference: str, reason: str) -> BreakGlass
     LEGION_BREAK_GLASS_MINUTES and is written into the case's history.
     """
     from legion.cases.models import CaseEvent
-    from legion.cases.selectors import cases_visible_to
+    from legion.cases.policy import cases_for
     from legion.cases.services import CaseError, record_event
 
     if actor.user is None or not actor.has_role(Role.HQ_SECURITY):
@@ -59,14 +66,14 @@ def break_glass_open(*, actor: Actor, reference: str, reason: str) -> BreakGlass
         )
     with transaction.atomic():
         case = (
-            cases_visible_to(Actor.system())
+            cases_for(Actor.system())
             .select_related("mission")
             .filter(reference=reference.strip().upper())
             .first()
         )
         if case is None:
             raise CaseError(_("No such case."), code="not_found")
-        if cases_visible_to(actor).filter(pk=case.pk).exists():
+        if cases_for(actor).filter(pk=case.pk).exists():
             raise CaseError(_("You can already open this case."), code="in_scope")
         minutes = settings.LEGION_BREAK_GLASS_MINUTES
         grant = BreakGlassGrant.objects.create(

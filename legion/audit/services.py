@@ -169,8 +169,9 @@ def audit_case_view(
 ) -> AuditEntry:
     """Record that someone looked at a case's personal data (page, API read, PDF...).
 
-    Views call this after loading the case through cases_visible_to(). An access
-    through a break-the-glass grant names the grant."""
+    The access policy calls this when a face loads a case to show it
+    (`case_for(..., viewed=...)`). An access through a break-the-glass grant names the
+    grant."""
     from legion.audit.break_glass import active_grant_id
 
     data: dict[str, Any] = {"what": what}

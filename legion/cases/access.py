@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from legion.cases.models import REFERENCE_ALPHABET, AccessToken, Case
 from legion.cases.notifications import applicant_email_queue
-from legion.cases.selectors import cases_visible_to
+from legion.cases.policy import cases_for
 from legion.cases.services import CaseError
 from legion.missions.actors import Actor
 
@@ -224,7 +224,7 @@ def access_request(*, reference: str, email: str) -> None:
     if not email:
         return
     case = (
-        cases_visible_to(Actor.system())
+        cases_for(Actor.system())
         .select_related("applicant")
         .filter(
             reference=reference,

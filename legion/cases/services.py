@@ -14,22 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from legion.cases.errors import CaseError
 from legion.cases.lifecycle import case_event_react
 from legion.cases.models import Case, CaseEvent
-from legion.cases.selectors import case_for_actor
+from legion.cases.policy import case_for
 from legion.cases.states import FINAL_STATES, CaseState
 from legion.cases.workflow import TRANSITION_NAMES, CaseWorkflow
 from legion.missions.actors import Actor
 from legion.missions.models import Mission, Role
-
-
-class CaseError(Exception):
-    """A request about a case that cannot be carried out; `message` is for people."""
-
-    def __init__(self, message: str, *, code: str = "refused") -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 class TransitionRefused(CaseError):
@@ -224,10 +216,7 @@ def case_submit(*, reference: str, actor: Actor) -> Case:
 
 def case_lock(*, reference: str, actor: Actor) -> Case:
     """The case, locked for the rest of the caller's transaction, within the actor's scope."""
-    try:
-        return case_for_actor(actor, reference, for_update=True)
-    except Case.DoesNotExist as exc:
-        raise CaseError(_("No such case."), code="not_found") from exc
+    return case_for(actor, reference, for_update=True)
 
 
 def case_check(*, case: Case, action: str, actor: Actor, reason: str = "") -> None:

@@ -15,7 +15,7 @@ from legion.audit.services import audit_record
 from legion.cases.documents import document_upload
 from legion.cases.models import Case, CaseEvent, Document
 from legion.cases.notifications import applicant_email_queue
-from legion.cases.selectors import case_for_actor
+from legion.cases.policy import case_for
 from legion.cases.services import CaseError
 from legion.cases.states import CaseState
 from legion.conversation.models import CaseMessage, CaseNote, InformationRequest
@@ -34,10 +34,7 @@ def _may_use_notes(actor: Actor, case: Case) -> bool:
 
 
 def _case(actor: Actor, reference: str, *, for_update: bool = False) -> Case:
-    try:
-        case = case_for_actor(actor, reference, for_update=for_update)
-    except Case.DoesNotExist as exc:
-        raise CaseError(_("No such case."), code="not_found") from exc
+    case = case_for(actor, reference, for_update=for_update)
     if not _may_use_notes(actor, case):
         raise CaseError(
             _("Only staff of the case's mission read and write its notes."), code="forbidden"
@@ -101,10 +98,7 @@ def _check_body(body: str) -> str:
 
 def _message_case(actor: Actor, reference: str) -> Case:
     """The case locked for a message, or a refusal that says nothing about other cases."""
-    try:
-        case = case_for_actor(actor, reference, for_update=True)
-    except Case.DoesNotExist as exc:
-        raise CaseError(_("No such case."), code="not_found") from exc
+    case = case_for(actor, reference, for_update=True)
     if not _may_message(actor, case) or case.state == CaseState.DRAFT:
         raise CaseError(_("Messages cannot be sent on this case."), code="forbidden")
     if case.applicant.erased_at is not None:

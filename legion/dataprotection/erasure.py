@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legion.cases.models import Case, CaseEvent, Document
-from legion.cases.selectors import cases_visible_to
+from legion.cases.policy import cases_for
 from legion.cases.services import CaseError, record_event
 from legion.cases.states import FINAL_STATES, CaseState
 from legion.missions.actors import Actor
@@ -138,7 +138,7 @@ def case_erase(*, reference: str, actor: Actor, reason: str) -> Case:
     files: list[str] = []
     with transaction.atomic():
         case = (
-            cases_visible_to(actor)
+            cases_for(actor)
             .select_for_update()
             .select_related("applicant", "mission")
             .filter(reference=reference.strip().upper())

@@ -31,6 +31,12 @@ def cases_under_review_q() -> Q:
     )
 
 
+def hq_security_review_scope(actor: Any) -> Q:
+    """HQ security's scope extension (registered with the access policy): the cases
+    named in a review item, whoever the officer."""
+    return cases_under_review_q()
+
+
 REVIEW_KINDS = {"duplicate": "Duplicates", "watchlist": "Watch-list hits"}
 
 

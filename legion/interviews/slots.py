@@ -129,15 +129,14 @@ def slot_cancel(*, slot_id: int, mission: Mission, actor: Actor, reason: str) ->
 def interviews_bulk_book(*, references: list[str], actor: Actor) -> dict[str, str]:
     """Book each case into the earliest open slot of its mission, in the order given;
     a result per reference ("ok" with the time, or the refusal message)."""
-    from legion.cases.models import Case
-    from legion.cases.selectors import case_for_actor
+    from legion.cases.policy import CaseNotFound, case_for
     from legion.interviews.services import interview_book
 
     results: dict[str, str] = {}
     for reference in references:
         try:
-            case = case_for_actor(actor, reference)
-        except Case.DoesNotExist:
+            case = case_for(actor, reference)
+        except CaseNotFound:
             results[reference] = _("No such case.")
             continue
         slot = open_slots(mission_id=case.mission_id).first()

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.shortcuts import redirect
 
 from legion.cases.models import Case
-from legion.cases.selectors import cases_visible_to
+from legion.cases.policy import cases_for
 from legion.missions.actors import Actor
 
 SESSION_CASE = "portal_case"
@@ -46,7 +46,7 @@ def applicant_case(request: HttpRequest) -> tuple[Case | None, bool]:
         return None, True
     request.session[SESSION_SEEN] = now
     case = (
-        cases_visible_to(Actor.applicant(case_id))
+        cases_for(Actor.applicant(case_id))
         .select_related("applicant", "mission")
         .filter(pk=case_id)
         .first()

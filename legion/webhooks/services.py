@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Q
 
-from legion.cases.selectors import cases_visible_to
+from legion.cases.policy import cases_for
 from legion.missions.actors import Actor
 from legion.outbox.models import OutboxMessage
 from legion.outbox.services import outbox_message_add
@@ -40,7 +40,7 @@ def subscription_sees_case(*, subscription: WebhookSubscription, case: Case) -> 
         return False
     if subscription.mission_id is not None and subscription.mission_id != case.mission_id:
         return False
-    return cases_visible_to(Actor.staff(token.user)).filter(pk=case.pk).exists()
+    return cases_for(Actor.staff(token.user)).filter(pk=case.pk).exists()
 
 
 def webhook_body(*, event_type: str, case: Case, event: CaseEvent) -> str:

@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from legion.cases.counts import EstimatingPaginator, counts_by_state, total
 from legion.cases.models import REFERENCE_ALPHABET, Case, Document
 from legion.cases.paging import KeysetOrder, KeysetPage, keyset_page
+from legion.cases.policy import cases_for
 from legion.cases.states import OPEN_STATES, CaseState
 from legion.conversation.selectors import conversation_case_ids
 from legion.crypto import identity_number_index
@@ -23,7 +24,6 @@ from legion.interviews.models import Assessment, Interview, InterviewSlot
 from legion.interviews.selectors import LIVE
 from legion.missions.actors import Actor
 from legion.missions.models import Mission, Role
-from legion.workspace.access import workspace_cases
 
 SORTS = {
     "submitted": ("submitted_at", "id"),
@@ -176,7 +176,7 @@ def mission_queue(*, actor: Actor, mission: Mission, filters: QueueFilters) -> Q
     Only what sorting needs is computed per case here; what a row shows besides the case
     and applicant (documents, interview) is added for the cases of one page by
     `queue_page_details`, so no aggregate runs over the mission."""
-    cases = workspace_cases(actor).filter(mission=mission)
+    cases = cases_for(actor).filter(mission=mission)
     if filters.state == "open":
         cases = cases.filter(state__in=OPEN_STATES)
     elif filters.state != "all":
@@ -274,7 +274,7 @@ def mission_state_counts(*, actor: Actor, mission: Mission) -> dict[str, int]:
     """How many cases of the mission the actor works with are in each state, plus the
     "open" and "all" totals: exact at a small mission, else estimates (an `Estimate`
     says so) from one EXPLAIN, with the rare states counted exactly."""
-    cases = workspace_cases(actor).filter(mission=mission)
+    cases = cases_for(actor).filter(mission=mission)
     states = [s for s in CaseState.values if s != CaseState.DRAFT]
     counts = counts_by_state(cases, states=states)
     counts["open"] = total([n for state, n in counts.items() if state in OPEN_STATES])
@@ -306,7 +306,7 @@ def mission_nationalities(*, actor: Actor, mission: Mission, selected: str = "")
 
 def _nationalities_of_latest(*, actor: Actor, mission: Mission) -> list[str]:
     latest = (
-        workspace_cases(actor)
+        cases_for(actor)
         .filter(mission=mission)
         .order_by("-submitted_at", "-id")
         .values("pk")[:NATIONALITIES_FROM_LATEST]
@@ -337,7 +337,7 @@ def mission_summaries(*, actor: Actor, missions: list[Mission]) -> list[MissionS
     for mission in missions:
         roles = sorted(actor.roles_at(mission.pk))
         counts = mission_state_counts(actor=actor, mission=mission)
-        cases = workspace_cases(actor).filter(mission=mission)
+        cases = cases_for(actor).filter(mission=mission)
         kinds = []
         if Role.DEFENCE_ATTACHE in roles:
             kinds.append(Assessment.Kind.MILITARY)

@@ -83,12 +83,13 @@ def test_token_command_refuses_unknown_users_and_non_staff(db):
 
 
 def test_list_shows_cases_in_scope_with_filters_and_pages(api, submitted, officer, ottawa):
-    others = [f.CaseFactory(mission=submitted.mission) for _ in range(3)]
+    others = [set_state(f.CaseFactory(mission=submitted.mission), S.IN_REVIEW) for _ in range(3)]
+    draft = f.CaseFactory(mission=submitted.mission)  # the applicant's until sent
     elsewhere = set_state(f.CaseFactory(mission=ottawa), S.SUBMITTED)
     body = api.get("/api/v1/cases").json()
     references = {c["reference"] for c in body["results"]}
     assert body["count"] == 4
-    assert elsewhere.reference not in references
+    assert elsewhere.reference not in references and draft.reference not in references
     body = api.get("/api/v1/cases", {"state": "submitted"}).json()
     assert [c["reference"] for c in body["results"]] == [submitted.reference]
     assert body["results"][0]["applicant_name"] == str(submitted.applicant)
@@ -121,13 +122,13 @@ def test_case_detail_has_history_documents_and_actions(api, submitted):
         "service_record",
     }
     assert [a["name"] for a in body["actions"]] == ["start_review"]
-    assert "passport_number" not in str(body)
-    # Identity for matching cases up, not contact details: e-mail, phone and home address
-    # are seen by the mission's staff in the workspace only.
+    # The consular officer sees the whole case, contact details and passport included
+    # (what other roles see is in test_masking.py).
     a = submitted.applicant
-    assert a.address_line_1 and a.address_postcode
-    for personal in (a.email, a.phone, a.address_line_1, a.address_postcode, "address"):
-        assert personal not in str(body), personal
+    assert body["contact"]["email"] == a.email and body["contact"]["phone"] == a.phone
+    assert a.address_line_1 in body["contact"]["address"]
+    assert body["passport"]["number"] == a.passport_number
+    assert "contact" in body["sees"] and "passport" in body["sees"]
 
 
 def test_case_outside_scope_is_404_for_every_endpoint(submitted, outsider):
@@ -164,9 +165,9 @@ def test_transition_is_taken_and_recorded(api, submitted, officer):
     assert event.actor == officer
 
 
-def test_refused_transition_is_409_with_message_and_code(submitted, attache, officer):
+def test_refused_transition_is_409_with_message_and_code(submitted, consul, officer):
     url = f"/api/v1/cases/{submitted.reference}/transitions"
-    response = post(client_for(attache), url, {"action": "start_review"})
+    response = post(client_for(consul), url, {"action": "start_review"})
     assert response.status_code == 409
     assert response.json()["code"] == "forbidden"
     assert "Your role does not allow" in response.json()["detail"]
@@ -293,13 +294,15 @@ def test_openapi_lists_the_malformed_body_and_too_large_answers_of_every_write(a
 
 
 def test_list_pages_follow_the_next_cursor_newest_first(api, submitted):
-    others = [f.CaseFactory(mission=submitted.mission) for _ in range(4)]  # drafts
+    # In review, with no submission time (taken straight into a state): they sort first.
+    others = [set_state(f.CaseFactory(mission=submitted.mission), S.IN_REVIEW) for _ in range(4)]
+    f.CaseFactory(mission=submitted.mission)  # a draft: the applicant's, never listed
     body = api.get("/api/v1/cases", {"page_size": 2}).json()
     seen = [c["reference"] for c in body["results"]]
     while body["next"]:
         body = api.get("/api/v1/cases", {"page_size": 2, "after": body["next"]}).json()
         seen += [c["reference"] for c in body["results"]]
-    # Drafts (no submission time) first, newest first; then the submitted case.
+    # No submission time first, newest first; then the submitted case.
     assert seen == [c.reference for c in others[::-1]] + [submitted.reference]
     assert body["count"] == 5 and body["count_is_estimate"] is False
 

@@ -24,7 +24,7 @@ def url(case, tail=""):
 
 
 def test_each_role_lists_only_the_documents_it_may_see(case, officer, attache, outsider):
-    steps.in_review(case, officer)
+    steps.scheduled(case, officer)  # the attaché's cases are those with an interview
     kinds = {d["kind"] for d in api(officer).get(url(case, "/documents")).json()}
     assert kinds == {"passport", "criminal_record", "service_record"}
     listed = api(attache).get(url(case, "/documents")).json()
@@ -70,10 +70,10 @@ def test_an_officer_verifies_and_rejects_with_a_reason(case, officer):
     assert (again.status_code, again.json()["code"]) == (409, "unchanged")
 
 
-def test_only_officers_review_documents(case, officer, attache):
+def test_only_officers_review_documents(case, officer, consul):
     steps.in_review(case, officer)
     record = case.documents.get(kind="service_record")
-    response = post(api(attache), url(case, f"/documents/{record.pk}/verification"), {})
+    response = post(api(consul), url(case, f"/documents/{record.pk}/verification"), {})
     assert (response.status_code, response.json()["code"]) == (409, "forbidden")
     assert Document.objects.get(pk=record.pk).status == "pending"
 
@@ -140,9 +140,9 @@ def test_a_retried_message_with_the_same_key_is_sent_once(case, officer):
     assert CaseMessage.objects.count() == 1
 
 
-def test_notes_are_for_the_missions_staff_only(case, officer, attache, security):
+def test_notes_are_for_the_missions_staff_only(case, officer, consul, security):
     steps.submitted(case)
-    added = post(api(attache), url(case, "/notes"), {"body": "Unit confirmed by phone."})
+    added = post(api(consul), url(case, "/notes"), {"body": "Unit confirmed by phone."})
     assert added.status_code == 201
     assert [n["body"] for n in api(officer).get(url(case, "/notes")).json()] == [
         "Unit confirmed by phone."
@@ -152,7 +152,7 @@ def test_notes_are_for_the_missions_staff_only(case, officer, attache, security)
     assert api(security).get(url(case, "/notes")).status_code == 404
 
 
-def test_an_officer_asks_for_a_document_by_a_date(case, officer, attache):
+def test_an_officer_asks_for_a_document_by_a_date(case, officer, consul):
     steps.in_review(case, officer)
     due = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
     body = {"question": "Please upload your discharge papers.", "due_on": due}
@@ -162,9 +162,9 @@ def test_an_officer_asks_for_a_document_by_a_date(case, officer, attache):
         {**body, "document_kind": "service_record"},
     )
     assert asked.status_code == 201 and asked.json()["answered_at"] is None
-    listed = api(attache).get(url(case, "/information-requests")).json()
+    listed = api(consul).get(url(case, "/information-requests")).json()
     assert [r["document_kind"] for r in listed] == ["service_record"]
-    refused = post(api(attache), url(case, "/information-requests"), body)
+    refused = post(api(consul), url(case, "/information-requests"), body)
     assert (refused.status_code, refused.json()["code"]) == (409, "forbidden")
     past = post(api(officer), url(case, "/information-requests"), {**body, "due_on": "2020-01-01"})
     assert (past.status_code, past.json()["code"]) == (409, "invalid")

@@ -171,8 +171,10 @@ def test_officer_of_the_mission_can_add_a_document_but_not_an_outsider(draft, of
     assert error.code == "not_found"
 
 
-def test_attache_cannot_add_documents(draft, attache):
-    assert refused(draft, files.pdf(), actor=Actor.staff(attache)).code == "forbidden"
+def test_a_draft_is_out_of_the_consuls_and_the_attaches_reach(draft, consul, attache):
+    # Only the applicant and the mission's consular officers fill in a draft.
+    assert refused(draft, files.pdf(), actor=Actor.staff(consul)).code == "not_found"
+    assert refused(draft, files.pdf(extra=b"2"), actor=Actor.staff(attache)).code == "not_found"
 
 
 def test_applicant_removes_a_wrong_file_from_a_draft(

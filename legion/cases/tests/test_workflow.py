@@ -297,18 +297,18 @@ def test_officer_of_another_mission_cannot_see_the_case(case, outsider):
     assert Case.objects.get(pk=case.pk).state == S.SUBMITTED
 
 
-def test_attache_cannot_start_review(case, attache):
+def test_consul_cannot_start_review(case, consul):
     submitted(case)
     with pytest.raises(TransitionRefused) as exc:
-        case_transition(reference=case.reference, action="start_review", actor=staff(attache))
+        case_transition(reference=case.reference, action="start_review", actor=staff(consul))
     assert exc.value.code == "forbidden"
 
 
 def test_analyst_and_administrator_see_no_cases(case, analyst, admin_user):
-    from legion.cases.selectors import cases_visible_to
+    from legion.cases.policy import cases_for
 
-    assert not cases_visible_to(staff(analyst)).exists()
-    assert not cases_visible_to(staff(admin_user)).exists()
+    assert not cases_for(staff(analyst)).exists()
+    assert not cases_for(staff(admin_user)).exists()
 
 
 def test_scheduling_needs_verified_documents(case, officer):

@@ -73,7 +73,7 @@ def test_reply_with_the_document_closes_the_request(officer, reviewed):
     assert information_requests_open(case=reviewed) == []
 
 
-def test_due_date_must_be_in_the_future_and_only_officers_ask(officer, attache, reviewed):
+def test_due_date_must_be_in_the_future_and_only_officers_ask(officer, consul, reviewed):
     with pytest.raises(CaseError, match="after today"):
         information_request_ask(
             reference=reviewed.reference,
@@ -83,7 +83,7 @@ def test_due_date_must_be_in_the_future_and_only_officers_ask(officer, attache, 
         )
     with pytest.raises(CaseError) as refused:
         information_request_ask(
-            reference=reviewed.reference, actor=Actor.staff(attache), question=ASK, due_on=soon()
+            reference=reviewed.reference, actor=Actor.staff(consul), question=ASK, due_on=soon()
         )
     assert refused.value.code == "forbidden"
 

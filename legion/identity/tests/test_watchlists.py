@@ -202,8 +202,8 @@ def test_watchlist_command_imports_and_reports(tmp_path, capsys, london, risk_no
 def test_hold_is_visible_to_hq_security_through_the_scoping_helper(
     london, risk_notice, watchlist, security
 ):
-    from legion.cases.selectors import cases_visible_to
+    from legion.cases.policy import cases_for
 
     case = draft(london, **DMYTRO)
     case_submit(reference=case.reference, actor=Actor.applicant(case.pk))
-    assert list(cases_visible_to(Actor.staff(security))) == [Case.objects.get(pk=case.pk)]
+    assert list(cases_for(Actor.staff(security))) == [Case.objects.get(pk=case.pk)]

@@ -5,9 +5,9 @@ from typing import Any
 from django import template
 from django.urls import resolve
 
+from legion.cases.policy import missions_for
 from legion.missions.actors import Actor
 from legion.missions.models import Role
-from legion.workspace.access import staff_missions
 
 register = template.Library()
 
@@ -19,7 +19,7 @@ def workspace_nav(context: dict[str, Any]) -> dict[str, Any]:
     actor = getattr(request, "actor", None) or Actor.staff(request.user)
     match = getattr(request, "resolver_match", None) or resolve(request.path_info)
     return {
-        "missions": staff_missions(actor),
+        "missions": missions_for(actor),
         "current": match.url_name,
         "current_mission": match.kwargs.get("mission", ""),
         "is_admin": Role.ADMINISTRATOR in actor.hq_roles(),

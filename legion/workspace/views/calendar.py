@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from legion.cases.policy import mission_for
 from legion.cases.services import CaseError
 from legion.interviews.models import InterviewSlot
 from legion.interviews.slots import SLOT_MANAGERS, slot_cancel, slot_create, slot_series_open
 from legion.missions.actors import Actor
 from legion.missions.models import Mission
-from legion.workspace.access import mission_for_actor, staff_view
+from legion.workspace.access import staff_view
 from legion.workspace.forms import SlotForm
 from legion.workspace.selectors import mission_week
 from legion.workspace.views.common import render_at
@@ -43,7 +44,7 @@ def _languages(mission: Mission) -> list[str]:
 def calendar(request: HttpRequest, mission: str) -> HttpResponse:
     """GET shows the week; POST creates a slot (consular officers and the consul)."""
     actor: Actor = request.actor
-    mission_obj = mission_for_actor(actor, mission)
+    mission_obj = mission_for(actor, mission)
     zone = ZoneInfo(mission_obj.timezone)
     monday = _monday(request.GET.get("week"), zone)
     can_manage = any(actor.has_role(role, mission_obj.pk) for role in SLOT_MANAGERS)
@@ -112,7 +113,7 @@ def calendar(request: HttpRequest, mission: str) -> HttpResponse:
 @staff_view
 def calendar_slot_cancel(request: HttpRequest, mission: str, slot_id: int) -> HttpResponse:
     actor: Actor = request.actor
-    mission_obj = mission_for_actor(actor, mission)
+    mission_obj = mission_for(actor, mission)
     zone = ZoneInfo(mission_obj.timezone)
     back = _week_url(mission_obj, _monday(request.POST.get("week"), zone))
     try:

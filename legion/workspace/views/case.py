@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from legion.cases.eligibility import evaluate_case
 from legion.cases.instructions import instructions_html
 from legion.cases.models import Case, Document, TravelInstructions, VisaDecision
+from legion.cases.policy import CaseAccess, case_for, cases_for
 from legion.cases.services import (
     TRANSFERABLE_STATES,
     AvailableAction,
@@ -39,7 +40,7 @@ from legion.interviews.services import assessments_offered, interview_book, inte
 from legion.missions.actors import Actor
 from legion.missions.models import Mission
 from legion.outbox.selectors import outbox_messages_of_case
-from legion.workspace.access import CaseAccess, staff_view, workspace_case, workspace_cases
+from legion.workspace.access import staff_view
 from legion.workspace.forms import BookingForm, TransferForm
 from legion.workspace.views.common import render_at
 from legion.workspace.views.queue import mission_officers
@@ -63,7 +64,7 @@ def case_url(case: Case) -> str:
 
 def _back_to_case(request: HttpRequest, actor: Actor, reference: str) -> HttpResponse:
     """Back to the case page, or to the home page if the case left the actor's scope."""
-    if workspace_cases(actor).filter(reference=reference).exists():
+    if cases_for(actor).filter(reference=reference).exists():
         return redirect("workspace:case", reference)
     return redirect("workspace:home")
 
@@ -103,9 +104,13 @@ def case_page_context(actor: Actor, case: Case) -> dict:
     _case_records(case)
     access = CaseAccess.of(actor, case)
     actions: list[AvailableAction] = case_available_actions(case=case, actor=actor)
-    documents = [d for d in case.documents.all() if d.kind in access.document_kinds]
-    interview = current_interview(case=case)
-    assessments = {a.kind: a for a in interview.assessments.all()} if interview else {}
+    documents = [d for d in case.documents.all() if access.sees_document(d)]
+    interview = current_interview(case=case) if access.sees_interview else None
+    assessments = (
+        {a.kind: a for a in interview.assessments.all()}
+        if interview and access.sees_assessments
+        else {}
+    )
     instructions = getattr(case, "instructions", None)
     visa = getattr(case, "visa", None)
     context = {
@@ -119,7 +124,9 @@ def case_page_context(actor: Actor, case: Case) -> dict:
         "eligibility": evaluate_case(case, language="en") if access.sees_eligibility else None,
         "events": list(case.events.select_related("actor")),
         "interview": interview,
-        "past_interviews": [i for i in case.interviews.all() if i != interview],  # newest first
+        "past_interviews": [i for i in case.interviews.all() if i != interview]  # newest first
+        if access.sees_interview
+        else [],
         "military": assessments.get(Assessment.Kind.MILITARY),
         "consular": assessments.get(Assessment.Kind.CONSULAR),
         # The interviews domain says which form this actor is offered, and why not yet.
@@ -152,7 +159,7 @@ def case_page_context(actor: Actor, case: Case) -> dict:
 @staff_view
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     actor: Actor = request.actor
-    case = workspace_case(actor, reference, viewed="case page")
+    case = case_for(actor, reference, viewed="case page")
     return render_at(request, case.mission, "workspace/case.html", case_page_context(actor, case))
 
 
@@ -161,7 +168,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def case_action(request: HttpRequest, reference: str) -> HttpResponse:
     """Take one plain transition of the table; refusals come back as the page's message."""
     actor: Actor = request.actor
-    case = workspace_case(actor, reference)
+    case = case_for(actor, reference)
     action = request.POST.get("action", "")
     reason = request.POST.get("reason", "")
     try:
@@ -184,7 +191,7 @@ def case_action(request: HttpRequest, reference: str) -> HttpResponse:
 def case_message_send_view(request: HttpRequest, reference: str) -> HttpResponse:
     """Answer the applicant from the case page (they get an e-mail saying there is a message)."""
     actor: Actor = request.actor
-    case = workspace_case(actor, reference)
+    case = case_for(actor, reference)
     try:
         case_message_send(
             reference=case.reference,
@@ -204,7 +211,7 @@ def case_message_send_view(request: HttpRequest, reference: str) -> HttpResponse
 def information_request_view(request: HttpRequest, reference: str) -> HttpResponse:
     """Ask the applicant for a document or an answer by a date."""
     actor: Actor = request.actor
-    case = workspace_case(actor, reference)
+    case = case_for(actor, reference)
     try:
         due_on = dt.date.fromisoformat(request.POST.get("due_on", ""))
     except ValueError:
@@ -230,7 +237,7 @@ def information_request_view(request: HttpRequest, reference: str) -> HttpRespon
 def case_note_add_view(request: HttpRequest, reference: str) -> HttpResponse:
     """Add an internal note from the case page."""
     actor: Actor = request.actor
-    case = workspace_case(actor, reference)
+    case = case_for(actor, reference)
     try:
         case_note_add(reference=case.reference, actor=actor, body=request.POST.get("body", ""))
     except CaseError as exc:
@@ -244,7 +251,7 @@ def case_note_add_view(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_view
 def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
     actor: Actor = request.actor
-    case = workspace_case(actor, reference)
+    case = case_for(actor, reference)
     raw = request.POST.get("assignee", "")
     if raw == "me":
         assignee_id = actor.user.pk
@@ -271,7 +278,7 @@ def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_view
 def case_transfer_view(request: HttpRequest, reference: str) -> HttpResponse:
     actor: Actor = request.actor
-    case = workspace_case(actor, reference)
+    case = case_for(actor, reference)
     try:
         updated = case_transfer(
             reference=case.reference,
@@ -293,7 +300,7 @@ def case_transfer_view(request: HttpRequest, reference: str) -> HttpResponse:
 def case_book_interview(request: HttpRequest, reference: str) -> HttpResponse:
     """Book a slot on the applicant's behalf (consular officer)."""
     actor: Actor = request.actor
-    case = workspace_case(actor, reference)
+    case = case_for(actor, reference)
     form = _booking_form(case, request.POST)
     if not form.is_valid():
         messages.error(request, "Choose an open slot and a language.")

@@ -19,13 +19,14 @@ from legion.cases.instructions import (
     instructions_pdf_filename,
 )
 from legion.cases.models import Case, TravelInstructions
+from legion.cases.policy import CaseAccess, case_for
 from legion.cases.services import CaseError
 from legion.cases.travel import instructions_issue, visa_issue, visa_refuse
 from legion.interviews.models import Assessment
 from legion.interviews.selectors import current_interview
 from legion.interviews.services import assessment_refusal, assessment_sign
 from legion.missions.actors import Actor
-from legion.workspace.access import CaseAccess, staff_view, workspace_case
+from legion.workspace.access import staff_view
 from legion.workspace.forms import (
     ConsularAssessmentForm,
     InstructionsForm,
@@ -60,7 +61,7 @@ def assessment(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     if kind not in ASSESSMENT_FORMS:
         raise Http404("No such assessment")
     actor: Actor = request.actor
-    case = workspace_case(actor, reference, viewed="assessment form")
+    case = case_for(actor, reference, viewed="assessment form")
     if request.method == "GET":
         # The form opens only for the role that signs it, once the interview has begun.
         refusal = assessment_refusal(case=case, actor=actor, kind=kind)
@@ -112,7 +113,7 @@ def assessment(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
 def visa(request: HttpRequest, reference: str) -> HttpResponse:
     """The consul's visa decision: issue (type, number, validity) or refuse with a reason."""
     actor: Actor = request.actor
-    case = workspace_case(actor, reference, viewed="visa form")
+    case = case_for(actor, reference, viewed="visa form")
     today = timezone.localdate()
     issue_form = VisaIssueForm(
         request.POST if request.POST.get("decision") == "issue" else None,
@@ -151,7 +152,7 @@ def instructions(request: HttpRequest, reference: str) -> HttpResponse:
     """The consular officer writes the travel instructions, prefilled from the mission's
     defaults; issuing them e-mails the applicant the instructions with the PDF."""
     actor: Actor = request.actor
-    case = workspace_case(actor, reference, viewed="travel instructions form")
+    case = case_for(actor, reference, viewed="travel instructions form")
     form = InstructionsForm(
         request.POST or None,
         initial={
@@ -196,7 +197,7 @@ def instructions(request: HttpRequest, reference: str) -> HttpResponse:
 def instructions_pdf_view(request: HttpRequest, reference: str) -> HttpResponse:
     """The PDF exactly as the applicant receives it, in the case's language."""
     actor: Actor = request.actor
-    case = workspace_case(actor, reference, viewed="travel instructions PDF")
+    case = case_for(actor, reference, viewed="travel instructions PDF")
     if not CaseAccess.of(actor, case).sees_travel:
         raise Http404("No travel instructions")
     issued = TravelInstructions.objects.filter(case=case).select_related("case").first()

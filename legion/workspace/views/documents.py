@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 from legion.audit.services import audit_case_view
 from legion.cases.documents import document_reject, document_verify
 from legion.cases.models import Case, Document
+from legion.cases.policy import CaseAccess, case_for
 from legion.cases.services import CaseError
 from legion.missions.actors import Actor
-from legion.workspace.access import CaseAccess, staff_view, workspace_case
+from legion.workspace.access import staff_view
 from legion.workspace.views.common import render_at
 
 # Shown in the page; anything else is offered as a download only.
@@ -39,7 +40,7 @@ def _document(
     actor: Actor, reference: str, document_id: int, *, viewed: bool = False
 ) -> tuple[Case, Document]:
     """The case in scope and one of its documents the actor's role may see, or 404."""
-    case = workspace_case(actor, reference)
+    case = case_for(actor, reference)
     access = CaseAccess.of(actor, case)
     document = case.documents.filter(pk=document_id, kind__in=access.document_kinds).first()
     if document is None:

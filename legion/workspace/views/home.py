@@ -4,9 +4,10 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from legion.cases.policy import cases_for, missions_for
 from legion.identity.selectors import cases_under_review_q
 from legion.missions.models import Role
-from legion.workspace.access import staff_missions, staff_view, workspace_cases
+from legion.workspace.access import staff_view
 from legion.workspace.selectors import mission_summaries
 
 
@@ -25,12 +26,12 @@ def home(request: HttpRequest) -> HttpResponse:
     hq_roles = actor.hq_roles()
     under_review = None
     if Role.HQ_SECURITY in hq_roles:
-        under_review = workspace_cases(actor).filter(cases_under_review_q()).count()
+        under_review = cases_for(actor).filter(cases_under_review_q()).count()
     return render(
         request,
         "workspace/home.html",
         {
-            "summaries": mission_summaries(actor=actor, missions=staff_missions(actor)),
+            "summaries": mission_summaries(actor=actor, missions=missions_for(actor)),
             "hq_roles": sorted(str(Role(r).label) for r in hq_roles),
             "under_review": under_review,
             "is_admin": Role.ADMINISTRATOR in hq_roles,

@@ -12,9 +12,10 @@ from legion.advisories.services import advisory_for_nationality, risk_notice
 from legion.assisted.services import answers_read, application_take, may_take_applications
 from legion.cases.intake import IntakeInvalid
 from legion.cases.languages import language_name
+from legion.cases.policy import mission_for
 from legion.cases.services import CaseError
 from legion.missions.actors import Actor
-from legion.workspace.access import mission_for_actor, staff_view
+from legion.workspace.access import staff_view
 from legion.workspace.forms import TakeApplicationForm, TakeApplicationStartForm
 from legion.workspace.views.common import render_at
 
@@ -23,7 +24,7 @@ from legion.workspace.views.common import render_at
 @staff_view
 def application_take_view(request: HttpRequest, mission: str) -> HttpResponse:
     actor: Actor = request.actor
-    mission_obj = mission_for_actor(actor, mission)
+    mission_obj = mission_for(actor, mission)
     if not may_take_applications(actor=actor, mission=mission_obj):
         raise PermissionDenied("Only consular officers of this mission take applications.")
     start = TakeApplicationStartForm(request.GET or None)

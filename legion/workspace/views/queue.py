@@ -14,12 +14,13 @@ from legion.assisted.services import may_take_applications
 from legion.audit.services import audit_record
 from legion.cases.documents import cases_bulk_verify_documents
 from legion.cases.paging import InvalidCursor
+from legion.cases.policy import cases_for, mission_for
 from legion.cases.services import CaseError, case_assign, cases_bulk_transition
 from legion.cases.states import CaseState
 from legion.interviews.slots import interviews_bulk_book
 from legion.missions.actors import Actor
 from legion.missions.models import Membership, Role
-from legion.workspace.access import mission_for_actor, staff_view, workspace_cases
+from legion.workspace.access import staff_view
 from legion.workspace.selectors import (
     ASSIGNED_CHOICES,
     CONVERSATION_CHOICES,
@@ -61,7 +62,7 @@ def mission_officers(mission_id: int) -> list:
 @staff_view
 def queue(request: HttpRequest, mission: str) -> HttpResponse:
     actor: Actor = request.actor
-    mission_obj = mission_for_actor(actor, mission)
+    mission_obj = mission_for(actor, mission)
     filters = QueueFilters.from_query(request.GET)
     cases = mission_queue(actor=actor, mission=mission_obj, filters=filters)
     try:
@@ -137,7 +138,7 @@ def _each(references: list[str], operation: Callable[[str], object]) -> dict[str
 def queue_bulk(request: HttpRequest, mission: str) -> HttpResponse:
     """Apply one action to the ticked cases, each through its service, and report per case."""
     actor: Actor = request.actor
-    mission_obj = mission_for_actor(actor, mission)
+    mission_obj = mission_for(actor, mission)
     back = reverse("workspace:queue", args=[mission_obj.code])
     if query := request.POST.get("query", ""):
         back += "?" + query
@@ -166,7 +167,7 @@ def queue_bulk(request: HttpRequest, mission: str) -> HttpResponse:
             lambda ref: case_assign(reference=ref, actor=actor, assignee_id=assignee_id),
         )
     names = dict(
-        workspace_cases(actor)
+        cases_for(actor)
         .filter(reference__in=references)
         .values_list("reference", "applicant__surname")
     )

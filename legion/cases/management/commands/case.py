@@ -8,19 +8,22 @@
     legion case assess LGN-7K3M-9Q2P consular --as lon.consul --favourable \
         --identity-confirmed yes [--language-ok yes]
 
-The same selectors and services as the workspace and the API. A refused transition
-prints the refusal to stderr and exits with status 2; an unknown user or case exits 1.
+The same access policy and services as the workspace and the API: the same cases, and
+of each case the parts the user's role sees (legion.cases.policy). A refused transition
+prints the refusal to stderr and exits with status 2; an unknown user or case (or one
+outside the user's scope) exits 1.
 """
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from legion.cases.models import Case
-from legion.cases.selectors import case_for_actor, cases_visible_to
+from legion.audit.services import audit_record
+from legion.cases.policy import CaseAccess, CaseNotFound, case_for, cases_for
 from legion.cases.services import CaseError, case_available_actions, case_transition
 from legion.cases.states import CaseState
 from legion.interviews.models import Assessment
+from legion.interviews.selectors import current_interview, current_interview_assessments
 from legion.interviews.services import assessment_sign, assessments_offered
 from legion.missions.actors import Actor
 
@@ -81,13 +84,19 @@ class Command(BaseCommand):
         return Actor.staff(user)
 
     def _list(self, actor: Actor, state: str | None, mission: str | None, limit: int) -> None:
-        cases = cases_visible_to(actor).select_related("mission", "applicant", "assigned_to")
+        cases = cases_for(actor).select_related("mission", "applicant", "assigned_to")
         if state:
             cases = cases.filter(state=state)
         if mission:
             cases = cases.filter(mission__code=mission)
         total = cases.count()
-        for case in cases[: max(limit, 0)]:
+        page = list(cases[: max(limit, 0)])
+        audit_record(
+            action="case.list",
+            actor=actor,
+            data={"via": "cli", "references": [c.reference for c in page]},
+        )
+        for case in page:
             assigned = case.assigned_to.get_username() if case.assigned_to else "-"
             self.stdout.write(
                 f"{case.reference}  {case.state:<20} {case.mission.code:<5} "
@@ -97,19 +106,58 @@ class Command(BaseCommand):
 
     def _show(self, actor: Actor, reference: str) -> None:
         try:
-            case = case_for_actor(actor, reference)
-        except Case.DoesNotExist as exc:
+            case = case_for(actor, reference, viewed="cli case show")
+        except CaseNotFound as exc:
             raise CommandError(f"No such case: {reference}.", returncode=NOT_FOUND) from exc
+        access = CaseAccess.of(actor, case)
         applicant = case.applicant
         lines = [
             f"{case.reference}  {case.get_state_display()} ({case.state})",
             f"  mission:     {case.mission.code} – {case.mission}",
-            f"  applicant:   {applicant} {applicant.native_name}".rstrip(),
-            f"  nationality: {applicant.nationality.code or '-'}",
             f"  submitted:   {_when(case.submitted_at)}",
             f"  assigned to: {case.assigned_to.get_username() if case.assigned_to else '-'}",
-            "  history:",
+            f"  shown:       {', '.join(sorted(access.fields)) or '-'}",
         ]
+        if access.sees_identity:
+            lines += [
+                f"  applicant:   {applicant} {applicant.native_name}".rstrip(),
+                f"  born:        {applicant.date_of_birth or '-'}",
+                f"  nationality: {applicant.nationality.code or '-'}",
+            ]
+        if access.sees_contact:
+            lines += [
+                f"  e-mail:      {applicant.email or '-'}",
+                f"  phone:       {applicant.phone or '-'}",
+                f"  address:     {', '.join(applicant.address_lines) or '-'}",
+            ]
+        if access.sees_passport:
+            lines.append(
+                f"  passport:    {applicant.passport_number or '-'} "
+                f"({applicant.passport_country.code or '-'}, "
+                f"expires {applicant.passport_expiry or '-'})"
+            )
+        if access.sees_documents:
+            lines.append("  documents:")
+            for document in case.documents.all():
+                if access.sees_document(document):
+                    lines.append(f"    {document.kind:<20} {document.status}")
+        interview = current_interview(case=case) if access.sees_interview else None
+        if interview is not None:
+            lines.append(
+                f"  interview:   {_when(interview.slot.starts_at)} at {interview.slot.location}"
+                f" ({interview.language}, {interview.status})"
+            )
+        if access.sees_assessments:
+            lines.append("  assessments:")
+            for assessment in current_interview_assessments(case=case):
+                verdict = "favourable" if assessment.favourable else "unfavourable"
+                lines.append(
+                    f"    {assessment.kind:<10} {verdict} by {assessment.signed_by_name}"
+                    f" {_when(assessment.signed_at)}"
+                )
+                if assessment.notes:
+                    lines.append(f"      {' '.join(assessment.notes.split())}")
+        lines.append("  history:")
         for event in case.events.all():
             change = f"{event.from_state} → {event.to_state}" if event.to_state else event.kind
             reason = f"  “{event.reason}”" if event.reason else ""
@@ -161,5 +209,5 @@ class Command(BaseCommand):
             )
         except CaseError as exc:
             raise self._refused(exc, reference) from exc
-        case = Case.objects.get(reference=reference)
+        case = case_for(actor, reference)
         self.stdout.write(f"{options['kind']} assessment signed; {case.reference} is {case.state}.")
