@@ -153,9 +153,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",  # its static Swagger UI for /api/v1/docs (no CDN)
     "legion.missions",
-    # Before the apps that react to case events: its reaction (the audit chain) is
-    # registered first, so an event is audited before what it sets off (a hold).
-    "legion.audit",
     "legion.advisories",
     "legion.cases",
     "legion.outbox",
@@ -172,6 +169,7 @@ INSTALLED_APPS = [
     "legion.content",
     "legion.webhooks",
     "legion.demo",
+    "legion.audit",
     "legion.accounts",
     "legion.dataprotection",
     "legion.operations",

@@ -137,7 +137,7 @@ NO_API: dict[str, str] = {
     "legion.conversation.services.case_message_attachment": "not yet: the applicant opens a "
     "message's file in the portal",
     # Deliberately web-only.
-    "legion.audit.break_glass.break_glass_open": "deliberately web-only: HQ staff state a "
+    "legion.cases.break_glass.break_glass_open": "deliberately web-only: HQ staff state a "
     "reason in person, signed in with a second factor; no integration token opens cases "
     "outside its scope",
     "legion.audit.break_glass.grants_of": "the break-the-glass pages",

@@ -1,7 +1,6 @@
 """Writing the hash-chained audit log and verifying it.
 
-Every case event (audit_case_event, a reaction to legion.cases.services.record_event
-registered in AuditConfig.ready), every view of a
+Every state change (through legion.cases.services.record_event), every view of a
 case's personal data (audit_case_view, called by the views), every export
 (audit_export), every login and every permission change (signals.py) ends up here.
 """
@@ -24,6 +23,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from legion.audit.break_glass import active_grant_id
 from legion.audit.context import client_ip, current_request, request_credential
 from legion.audit.models import AuditEntry
 from legion.missions.actors import Actor
@@ -84,29 +84,6 @@ def audit_suspended() -> Iterator[None]:
         yield
     finally:
         _suspended.reset(token)
-
-
-def audit_case_event(*, case: Any, event: Any) -> None:
-    """The audit chain's reaction to every case event (registered at the lifecycle's
-    fan-out point): who did what to which case, and when. The reason stays in the
-    case history (erasure may clear it); the chain keeps no personal data."""
-    if event.actor_id is not None:
-        actor = Actor.staff(event.actor)
-    elif event.actor_label == "applicant":
-        actor = Actor.applicant(case.pk)
-    else:
-        actor = Actor.system()
-    audit_record(
-        action=f"case.{event.kind}",
-        actor=actor,
-        case=case,
-        data={
-            "event": event.pk,
-            "action": event.action,
-            "from": event.from_state,
-            "to": event.to_state,
-        },
-    )
 
 
 def audit_record(
@@ -172,8 +149,6 @@ def audit_case_view(
     The access policy calls this when a face loads a case to show it
     (`case_for(..., viewed=...)`). An access through a break-the-glass grant names the
     grant."""
-    from legion.audit.break_glass import active_grant_id
-
     data: dict[str, Any] = {"what": what}
     # Glass is broken only to reach a case outside one's missions: inside them there
     # is no grant to name, and no need to look for one.

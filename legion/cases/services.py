@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from legion.audit.services import audit_record
 from legion.cases.errors import CaseError
 from legion.cases.lifecycle import case_event_react
 from legion.cases.models import Case, CaseEvent
@@ -57,9 +58,9 @@ def record_event(
     reason: str = "",
     data: dict | None = None,
 ) -> CaseEvent:
-    """Append one entry to the case's history and run the reactions registered at the
-    fan-out point (lifecycle.py: the audit chain, notices, screening, ...) in the
-    caller's transaction."""
+    """Append one entry to the case's history and a link to the audit chain, then run
+    the reactions registered at the fan-out point (lifecycle.py: notices, screening,
+    statistics, webhooks) in the caller's transaction."""
     event = CaseEvent.objects.create(
         case=case,
         kind=kind,
@@ -70,6 +71,14 @@ def record_event(
         actor_label=actor.label,
         reason=reason,
         data=data or {},
+    )
+    # The reason stays in the case history (erasure may clear it); the chain records
+    # who did what to which case, and when.
+    audit_record(
+        action=f"case.{kind}",
+        actor=actor,
+        case=case,
+        data={"event": event.pk, "action": action, "from": from_state, "to": to_state},
     )
     case_event_react(case=case, event=event)
     return event

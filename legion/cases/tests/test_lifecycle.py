@@ -35,14 +35,10 @@ def test_a_reaction_sees_every_event_and_rolls_back_with_it(case):
     assert not CaseEvent.objects.filter(case=case, action="noted").exists()
 
 
-def test_the_audit_chain_and_intake_screening_are_reactions_registered_at_start_up():
-    from legion.audit.services import audit_case_event
+def test_intake_screening_is_a_reaction_registered_at_start_up():
     from legion.identity.screening import case_screen_on_submit
 
-    reactions = case_event_reactions()
-    assert audit_case_event in reactions and case_screen_on_submit in reactions
-    # The event is audited before what it sets off (a watch-list hold at submission).
-    assert reactions.index(audit_case_event) < reactions.index(case_screen_on_submit)
+    assert case_screen_on_submit in case_event_reactions()
 
 
 def test_every_event_joins_the_audit_chain_with_its_actor(case, officer):
