@@ -1,10 +1,10 @@
 """The one fan-out point of a case's life.
 
-Other apps react to what happens to a case (the audit chain, the applicant's notices,
-identity screening at submission, statistics, webhooks) without `cases` importing them:
-each registers its reaction here from its AppConfig.ready(), and `record_event` calls
-every reaction inside the transaction that records the event, so a reaction's writes
-(an audit entry, an outbox row, a hold) commit or roll back with the event itself.
+Other apps react to what happens to a case (the applicant's notices, identity screening
+at submission, statistics, webhooks) without `cases` importing them: each registers its
+reaction here from its AppConfig.ready(), and `record_event` calls every reaction
+inside the transaction that records the event, so a reaction's writes (an outbox row,
+a counter, a hold) commit or roll back with the event itself.
 
 The guards of the transition table that read other apps' records (the booked
 interview, the signed assessments, the advisory acknowledgements, open identity
