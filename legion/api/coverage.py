@@ -87,8 +87,8 @@ API_OPERATIONS: dict[str, tuple[str, ...]] = {
     "legion.cases.intake.draft_remove_service_record": (
         "DELETE /api/v1/applicant/case/service-records/{record_id}",
     ),
-    "legion.cases.intake.draft_advisories": ("GET /api/v1/applicant/case/advisories",),
-    "legion.cases.intake.draft_acknowledge_advisories": (
+    "legion.advisories.intake.draft_advisories": ("GET /api/v1/applicant/case/advisories",),
+    "legion.advisories.intake.draft_acknowledge_advisories": (
         "POST /api/v1/applicant/case/advisory-acknowledgement",
     ),
     "legion.cases.intake.draft_missing": ("GET /api/v1/applicant/case",),
