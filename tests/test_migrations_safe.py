@@ -24,6 +24,11 @@ MIGRATION_EXEMPTIONS: dict[tuple[str, str], str] = {
     + "; drops the plaintext licence number (the point of the change) and renames the sealed one",
     ("cases", "0003_applicant_structured_address"): BEFORE_FIRST_RELEASE
     + "; drops the free-text address after copying it into the structured fields",
+    ("cases", "0008_contact_details_sealed"): BEFORE_FIRST_RELEASE
+    + "; drops the plaintext e-mail, phone and address columns (the point of the change: "
+    "issue 10 item 4) after sealing them into new ones, which it renames",
+    ("identity", "0004_features_sealed"): BEFORE_FIRST_RELEASE
+    + "; drops the plaintext matching features after sealing them, renames the sealed column",
     ("outbox", "0003_outbox_webhook_channel"): BEFORE_FIRST_RELEASE
     + "; NOT NULL response_body without a database default (today: db_default='')",
     ("portal", "0002_delete_applicationstart"): BEFORE_FIRST_RELEASE
