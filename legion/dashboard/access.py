@@ -1,9 +1,10 @@
 """Whose statistics a staff member may see, and whether exactly.
 
-HQ (security, analysts, administrators) sees every mission's aggregates; mission staff
-their own missions'. Figures are exact only where the viewer may read every submitted
-case behind them anyway (consular officers and consuls of that mission); everyone
-else, the HQ analyst above all, gets figures built only from groups of at least
+Which missions' aggregates an actor sees is the access policy's answer
+(`legion.cases.policy`: HQ every mission's, mission staff their own missions').
+Figures are exact only where the viewer may read every submitted case behind them
+anyway (consular officers and consuls of that mission); everyone else, the HQ
+analyst above all, gets figures built only from groups of at least
 `privacy.SMALL_COUNT` people.
 """
 
@@ -11,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from legion.cases.policy import StaffAccess, missions_for
 from legion.dashboard.privacy import EXACT, SMALL_COUNT
 from legion.missions.actors import Actor
-from legion.missions.models import HQ_ROLES, Mission, Role
+from legion.missions.models import Mission, Role
 
 # Roles that see every submitted case of their mission (the attaché sees only the
 # cases that reached an interview, so a count of the others would tell them more).
@@ -47,8 +49,7 @@ def statistics_scope(actor: Actor) -> StatisticsScope | None:
         for m in actor.memberships
         if m.mission_id is not None and m.role in SEES_ALL_CASES_OF_MISSION
     )
-    if actor.hq_roles() & HQ_ROLES:
+    if StaffAccess.of(actor).sees_all_statistics:
         missions = tuple(Mission.objects.filter(is_active=True).order_by("name"))
         return StatisticsScope(missions, True, exact)
-    missions = tuple(Mission.objects.filter(pk__in=actor.mission_ids()).order_by("name"))
-    return StatisticsScope(missions, False, exact)
+    return StatisticsScope(tuple(missions_for(actor)), False, exact)

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET
 from legion.accounts.decorators import require_recent_auth
 from legion.audit.services import audit_export
 from legion.dashboard import charts
-from legion.dashboard.access import statistics_scope
+from legion.dashboard.access import StatisticsScope, statistics_scope
 from legion.dashboard.forms import DashboardFilterForm
 from legion.dashboard.privacy import SMALL_COUNT, Figure, incomplete_note
-from legion.dashboard.selectors import Statistics, statistics_read
+from legion.dashboard.selectors import Statistics, StatisticsFilter, statistics_read
+from legion.dashboard.service_levels import DUE_SOON, OVERDUE, breaches_by_mission
 from legion.workspace.access import staff_view
 
 KPI_STATES = ("in_review", "interview_scheduled", "arrived", "rejected", "on_hold")
@@ -102,8 +103,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "stage_chart": _stage_chart(s),
         "tables": chart_tables(s),
+        "breaches": breach_rows(form.scope, filters),
     }
     return render(request, "dashboard/dashboard.html", context)
+
+
+def breach_rows(scope: StatisticsScope, filters: StatisticsFilter) -> list[dict]:
+    """Open cases late against their stage's target now, per mission in view. Not
+    cells of the statistics tables: a count under five is shown as "<5"."""
+    missions = [
+        m for m in scope.missions if filters.mission_ids is None or m.pk in filters.mission_ids
+    ]
+    counts = breaches_by_mission(mission_ids=[m.pk for m in missions])
+    exact = filters.threshold < SMALL_COUNT
+
+    def shown(n: int) -> str:
+        return str(n) if exact or n == 0 or n >= SMALL_COUNT else f"<{SMALL_COUNT}"
+
+    return [
+        {
+            "mission": m,
+            "overdue": shown(counts[m.pk][OVERDUE]),
+            "soon": shown(counts[m.pk][DUE_SOON]),
+        }
+        for m in missions
+    ]
 
 
 def _stage_chart(s: Statistics) -> dict:
