@@ -58,12 +58,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--processes",
             type=int,
-            default=2,
+            default=1,
             metavar="P",
-            help="Processes sharing a --bulk fill on PostgreSQL (default 2, one per core).",
+            help="Processes sharing a --bulk fill on PostgreSQL (bench/bulk_fill.py compares).",
         )
 
-    def handle(self, *args, if_empty, applicants, seed, bulk, code=False, processes=2, **options):
+    def handle(self, *args, if_empty, applicants, seed, bulk, code=False, processes=1, **options):
         if settings.PRODUCTION:
             raise CommandError("Refusing to load demo data with LEGION_ENV=production.")
         if code:
