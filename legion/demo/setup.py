@@ -20,7 +20,7 @@ from legion.accounts.models import StaffTOTPDevice, totp_time
 from legion.accounts.services import two_factor_provision, user_has_two_factor
 from legion.advisories.models import Advisory, AdvisoryText
 from legion.cases.eligibility import DEFAULT_PARAMETERS
-from legion.cases.models import EligibilityRule
+from legion.cases.models import EligibilityRule, VisaType
 from legion.content.catalogues import catalogues_import_all
 from legion.demo import content
 from legion.identity.watchlists import watchlist_import
@@ -167,6 +167,11 @@ def eligibility_rules_create() -> None:
         EligibilityRule.objects.get_or_create(code=code, defaults={"parameters": parameters})
 
 
+def visa_types_create() -> None:
+    for code, label in content.VISA_TYPES:
+        VisaType.objects.update_or_create(code=code, defaults={"label": label})
+
+
 def slots_create(missions: dict[str, Mission], *, weeks: int = 2) -> int:
     """Weekday interview slots, 09:00–17:00 every 45 minutes, from tomorrow on."""
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
@@ -208,6 +213,7 @@ def demo_configure() -> tuple[dict[str, Mission], list[Login]]:
     logins = staff_create(missions)
     advisories_create()
     eligibility_rules_create()
+    visa_types_create()
     if not InterviewSlot.objects.filter(starts_at__gt=timezone.now()).exists():
         slots_create(missions)
     watchlist_demo_import()
