@@ -34,6 +34,7 @@ from legion.conversation.services import (
     information_request_ask,
     information_requests_open,
 )
+from legion.identity.passports import passport_comparison
 from legion.interviews.models import Assessment, Interview
 from legion.interviews.selectors import current_interview, open_slots
 from legion.interviews.services import assessments_offered, interview_book, interview_cancel
@@ -142,6 +143,10 @@ def case_page_context(actor: Actor, case: Case) -> dict:
         "information_requests": information_requests_open(case=case),
         "document_kind_choices": Document.Kind.choices,
     }
+    if access.sees_passport:
+        context["passport_reading"], context["passport_fields"] = passport_comparison(
+            case.applicant
+        )
     if context["instructions"] is not None:
         # Staff read them in English; the PDF link gives the applicant's language.
         context["instructions_html"] = mark_safe(instructions_html(instructions, language="en"))  # noqa: S308
