@@ -56,7 +56,7 @@ def pages(mission: Mission) -> dict[str, str]:
         .values_list("submitted_at", "id")[DEEP - 1]
     )
     api_row = (
-        Case.objects.filter(mission=mission)
+        cases.filter(submitted_at__isnull=False)
         .order_by("-submitted_at", "-id")
         .values_list("submitted_at", "id")[DEEP - 1]
     )

@@ -168,6 +168,7 @@ INSTALLED_APPS = [
     "legion.idempotency",
     "legion.content",
     "legion.webhooks",
+    "legion.exports",
     "legion.demo",
     "legion.audit",
     "legion.accounts",
@@ -382,6 +383,8 @@ if LEGION_OUTBOX_LEASE_SECONDS <= 2 * _smtp_timeout:  # noqa: SIM300 (reads as t
 # endpoints are allowed (development and tests on loopback only).
 LEGION_WEBHOOK_TIMEOUT_SECONDS = envint("LEGION_WEBHOOK_TIMEOUT_SECONDS", "10")
 LEGION_WEBHOOK_ALLOW_HTTP = envbool("LEGION_WEBHOOK_ALLOW_HTTP", "false")
+# Case exports (legion/exports): how long a download link works before the file is deleted.
+LEGION_EXPORT_LINK_SECONDS = envint("LEGION_EXPORT_LINK_SECONDS", str(24 * 3600))
 
 # ---------------------------------------------------------------------------------------
 # Shared state for several nodes. One machine needs nothing here: the embedded defaults

@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -54,14 +55,19 @@ class Applicant(models.Model):
     passport_number_index = BlindIndexField(source="passport_number", domain="passport")
     passport_country = CountryField(blank=True)
     passport_expiry = models.DateField(null=True, blank=True)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    # Contact details and home address are sealed like the passport number: a copied
+    # database must not be a list of volunteers and where they live. E-mail and phone
+    # are found through their blind indexes (the status-link request, screening).
+    email = EncryptedTextField(blank=True, max_length=254, validators=[validate_email])
+    email_index = BlindIndexField(source="email", domain="email", normalise="email")
+    phone = EncryptedTextField(blank=True, max_length=40)
+    phone_index = BlindIndexField(source="phone", domain="phone", normalise="phone")
     # Home address, as an embassy's visa form asks for it; identity matching compares the
     # street line, town and postcode. Postcodes are kept as written (formats differ by country).
-    address_line_1 = models.CharField(max_length=100, blank=True)  # building and street
-    address_line_2 = models.CharField(max_length=100, blank=True)
-    address_town = models.CharField(max_length=100, blank=True)  # town or city
-    address_postcode = models.CharField(max_length=20, blank=True)  # postcode or ZIP code
+    address_line_1 = EncryptedTextField(blank=True, max_length=100)  # building and street
+    address_line_2 = EncryptedTextField(blank=True, max_length=100)
+    address_town = EncryptedTextField(blank=True, max_length=100)  # town or city
+    address_postcode = EncryptedTextField(blank=True, max_length=20)  # postcode or ZIP code
     address_country = CountryField(blank=True)  # country of residence
     # Working languages the applicant speaks, with a self-assessed level.
     languages = models.JSONField(default=list, blank=True)

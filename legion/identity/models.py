@@ -3,13 +3,11 @@
 Both are review items for HQ security; nothing is merged or rejected automatically.
 """
 
-import json
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from legion.crypto import EncryptedTextField
+from legion.crypto import EncryptedJSONField
 
 
 class ReviewStatus(models.TextChoices):
@@ -94,8 +92,9 @@ class WatchlistHit(ReviewDecision):
 
 class ApplicantFeatures(models.Model):
     """Normalised matching features of a submitted applicant (names in every known
-    romanisation, phonetic keys, date of birth, home address); never the passport number, which
-    stays encrypted on the applicant and is opened only to compare candidates."""
+    romanisation, phonetic keys, date of birth, home address), sealed; never the passport
+    number, which stays encrypted on the applicant and is opened only to compare
+    candidates."""
 
     applicant = models.OneToOneField(
         "cases.Applicant",
@@ -103,7 +102,9 @@ class ApplicantFeatures(models.Model):
         primary_key=True,
         related_name="identity_features",
     )
-    variants = models.JSONField(default=list)
+    # Sealed: normalised names, birth date and home are as telling as the applicant's own
+    # record (the home is sealed there). Opened only to score a candidate.
+    variants = EncryptedJSONField(default=list)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -156,13 +157,9 @@ class PassportReading(models.Model):
         "cases.Document", on_delete=models.CASCADE, related_name="passport_reading"
     )
     status = models.CharField(max_length=20, choices=Status)
-    # The MRZ's fields as JSON, encrypted: they hold the number, names and date of birth.
-    data = EncryptedTextField(blank=True)
+    # The MRZ's fields, encrypted: they hold the number, names and date of birth.
+    mrz = EncryptedJSONField(blank=True)
     read_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"{self.document} MRZ {self.status}"
-
-    @property
-    def mrz(self) -> dict:
-        return json.loads(self.data) if self.data else {}

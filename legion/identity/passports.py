@@ -12,7 +12,6 @@ is shown as unreliable and never used for screening. What was read is personal d
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import shutil
 import subprocess
@@ -194,7 +193,7 @@ def passport_read(*, document_id: int) -> PassportReading:
         data = {key: mrz.get(key, "") for key in MRZ_KEYS}
     with transaction.atomic():
         reading, _created = PassportReading.objects.update_or_create(
-            document=document, defaults={"status": status, "data": json.dumps(data)}
+            document=document, defaults={"status": status, "mrz": data}
         )
     return reading
 

@@ -121,7 +121,7 @@ def test_the_reading_is_stored_encrypted(turner):
 
     upload(turner, passport_scan(td3_lines(**TURNER)))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT data FROM identity_passportreading")
+        cursor.execute("SELECT mrz FROM identity_passportreading")
         (stored,) = cursor.fetchone()
     assert b"533380006" not in bytes(stored) and b"TURNER" not in bytes(stored)
 
