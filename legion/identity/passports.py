@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -213,10 +214,30 @@ def passport_reading_for(applicant: Applicant) -> PassportReading | None:
     )
 
 
-def passport_comparison(applicant: Applicant) -> tuple[PassportReading | None, list[MrzField]]:
+def _newest_reading(documents: Iterable[Document]) -> PassportReading | None:
+    """The reading of the newest passport scan among documents already loaded (with
+    `select_related("passport_reading")`, so this asks the database nothing)."""
+    passports = sorted(
+        (d for d in documents if d.kind == Document.Kind.PASSPORT),
+        key=lambda d: d.uploaded_at,
+        reverse=True,
+    )
+    for document in passports:
+        try:
+            return document.passport_reading
+        except PassportReading.DoesNotExist:
+            continue
+    return None
+
+
+def passport_comparison(
+    applicant: Applicant, documents: Iterable[Document] | None = None
+) -> tuple[PassportReading | None, list[MrzField]]:
     """What the case page and identity review show: the reading and, when it can be
-    trusted, the comparison."""
-    reading = passport_reading_for(applicant)
+    trusted, the comparison. Pages pass the case's documents they already loaded."""
+    reading = (
+        _newest_reading(documents) if documents is not None else passport_reading_for(applicant)
+    )
     if reading is None or reading.status != PassportReading.Status.READ:
         return reading, []
     return reading, mrz_compare(applicant, reading.mrz)

@@ -89,7 +89,8 @@ def _case_records(case: Case) -> None:
     visa, instructions): one statement each instead of one per reader."""
     prefetch_related_objects(
         [case],
-        "documents",
+        # A passport's machine-readable zone comes with it (legion.identity.passports).
+        Prefetch("documents", queryset=Document.objects.select_related("passport_reading")),
         "service_records",
         "acknowledgements",
         Prefetch(
@@ -145,7 +146,7 @@ def case_page_context(actor: Actor, case: Case) -> dict:
     }
     if access.sees_passport:
         context["passport_reading"], context["passport_fields"] = passport_comparison(
-            case.applicant
+            case.applicant, case.documents.all()
         )
     if context["instructions"] is not None:
         # Staff read them in English; the PDF link gives the applicant's language.
