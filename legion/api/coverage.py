@@ -176,6 +176,8 @@ NO_API: dict[str, str] = {
     "charts; GET /statistics answers the totals by state, mission and nationality",
     "legion.dashboard.privacy.incomplete_note": "display: the dashboard's note on groups "
     "under the threshold (the API says `incomplete`)",
+    "legion.dashboard.service_levels.breaches_by_mission": "not yet: the dashboard's "
+    "service-level breaches per mission (aggregates) are a page only",
     "legion.interviews.slots.slot_create": "not yet: slots are opened in the workspace "
     "calendar or the admin; the API lists them",
     "legion.interviews.slots.slot_series_open": "not yet: as slot_create",
