@@ -27,6 +27,7 @@ from legion.identity.models import (
     WatchlistEntry,
     WatchlistHit,
 )
+from legion.identity.passports import passport_alternatives
 from legion.identity.people import (
     DUPLICATE_THRESHOLD,
     SCREENED_STATES,
@@ -212,7 +213,9 @@ def case_screen(*, case: Case) -> ScreeningResult:
     submitted unscreened, and a failure leaves the draft as it was.
     """
     result = ScreeningResult()
-    ours = applicant_people(case.applicant)
+    # The number and date of birth the passport's MRZ gives, where they differ from the
+    # typed ones, are screened too.
+    ours = applicant_people(case.applicant, passport=passport_alternatives(case.applicant))
     passport_field = Applicant._meta.get_field("passport_number")
     variants_field = ApplicantFeatures._meta.get_field("variants")
     candidates: list[tuple[int, list[Person]]] = []
