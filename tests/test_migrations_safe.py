@@ -27,6 +27,8 @@ MIGRATION_EXEMPTIONS: dict[tuple[str, str], str] = {
     ("cases", "0008_contact_details_sealed"): BEFORE_FIRST_RELEASE
     + "; drops the plaintext e-mail, phone and address columns (the point of the change: "
     "issue 10 item 4) after sealing them into new ones, which it renames",
+    ("cases", "0009_date_of_birth_sealed"): BEFORE_FIRST_RELEASE
+    + "; drops the plaintext date of birth after sealing it, renames the sealed column",
     ("identity", "0004_features_sealed"): BEFORE_FIRST_RELEASE
     + "; drops the plaintext matching features after sealing them, renames the sealed column",
     ("outbox", "0003_outbox_webhook_channel"): BEFORE_FIRST_RELEASE
