@@ -31,7 +31,7 @@ MIGRATION_EXEMPTIONS: dict[tuple[str, str], str] = {
     + "; drops the plaintext date of birth after sealing it, renames the sealed column",
     ("identity", "0004_features_sealed"): BEFORE_FIRST_RELEASE
     + "; drops the plaintext matching features after sealing them, renames the sealed column",
-    ("identity", "0005_watchlist_documents_sealed"): BEFORE_FIRST_RELEASE
+    ("identity", "0006_watchlist_documents_sealed"): BEFORE_FIRST_RELEASE
     + "; NOT NULL sealed documents column (no database default can be a sealed value), "
     "filled in the same migration; watch lists are thousands of rows, not millions",
     ("outbox", "0003_outbox_webhook_channel"): BEFORE_FIRST_RELEASE

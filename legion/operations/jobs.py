@@ -3,7 +3,6 @@ retention and reminders through their own apps' services)."""
 
 import datetime as dt
 
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,37 +50,8 @@ def outbox_overdue_requeue(*, now: dt.datetime | None = None) -> int:
 
 
 def weekly_report_send() -> int:
-    """E-mail the administrators the applications by state and by mission: aggregates only,
-    small counts suppressed as on the dashboard. Returns the number of recipients."""
-    from django.contrib.auth import get_user_model
+    """E-mail HQ and each mission its weekly report (a PDF, aggregates only, built by
+    legion.dashboard.weekly). Returns the number of e-mails queued."""
+    from legion.dashboard.weekly import weekly_reports_send
 
-    from legion.missions.models import Role
-    from legion.outbox.services import outbox_email_add
-    from legion.reports.services import stats_by_mission, stats_by_state
-
-    recipients = sorted(
-        set(
-            get_user_model()
-            .objects.filter(
-                is_active=True,
-                memberships__role=Role.ADMINISTRATOR,
-            )
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    )
-    if not recipients:
-        return 0
-    lines = ["Applications by state"]
-    lines += [f"  {tally.label}: {tally.shown}" for tally in stats_by_state()]
-    lines += ["", "Applications by mission"]
-    lines += [f"  {tally.label}: {tally.shown}" for tally in stats_by_mission()]
-    week = timezone.localdate().isocalendar()
-    email = EmailMessage(
-        subject=f"Legion weekly figures, week {week.week} of {week.year}",
-        body="\n".join(lines) + "\n",
-        to=recipients,
-    )
-    with transaction.atomic():
-        outbox_email_add(email=email, kind="weekly report")
-    return len(recipients)
+    return weekly_reports_send()

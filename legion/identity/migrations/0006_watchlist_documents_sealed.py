@@ -39,7 +39,7 @@ def open_documents(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("identity", "0004_features_sealed")]
+    dependencies = [("identity", "0005_passport_readings")]
 
     operations = [
         migrations.AddField(
