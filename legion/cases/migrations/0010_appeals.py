@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_contact_details_sealed'),
+        ('cases', '0009_date_of_birth_sealed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
