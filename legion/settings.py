@@ -249,6 +249,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's own cursors bind on the client and never prepare. Behind PgBouncer in
     # transaction mode this needs PgBouncer 1.21+ with max_prepared_statements set.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
+    # No parallel workers for the application's queries: a page's statements are short,
+    # and on a busy small machine starting workers costs more than they save (a name
+    # search at a million cases: 215 ms with two workers, 75-94 ms without, under load;
+    # bench/RESULTS.md). Reports that scan a lot can SET it back for their transaction.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c max_parallel_workers_per_gather=0")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

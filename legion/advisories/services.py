@@ -166,6 +166,11 @@ def case_has_current_acknowledgements(*, case) -> bool:
     return all((v.nationality, v.version) in acknowledged for v in advisories_for_case(case))
 
 
+def advisory_acknowledged(case) -> bool:
+    """The guard of the case lifecycle (submission, booking, the eligibility rule)."""
+    return case_has_current_acknowledgements(case=case)
+
+
 def advisory_version_bump(*, advisory: Advisory) -> int:
     """The text or the stance of an advisory changed: give it a new version, so every
     applicant who acknowledged the old one must read and acknowledge it again."""

@@ -15,6 +15,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
+from legion.advisories.intake import draft_acknowledge_advisories, draft_advisories
 from legion.api.applicant_tokens import (
     applicant_token_authenticate,
     applicant_token_issue,
@@ -40,10 +41,8 @@ from legion.cases.access import (
 )
 from legion.cases.documents import document_remove, document_upload
 from legion.cases.intake import (
-    draft_acknowledge_advisories,
     draft_add_language,
     draft_add_service_record,
-    draft_advisories,
     draft_missing,
     draft_remove_language,
     draft_remove_service_record,

@@ -87,8 +87,8 @@ API_OPERATIONS: dict[str, tuple[str, ...]] = {
     "legion.cases.intake.draft_remove_service_record": (
         "DELETE /api/v1/applicant/case/service-records/{record_id}",
     ),
-    "legion.cases.intake.draft_advisories": ("GET /api/v1/applicant/case/advisories",),
-    "legion.cases.intake.draft_acknowledge_advisories": (
+    "legion.advisories.intake.draft_advisories": ("GET /api/v1/applicant/case/advisories",),
+    "legion.advisories.intake.draft_acknowledge_advisories": (
         "POST /api/v1/applicant/case/advisory-acknowledgement",
     ),
     "legion.cases.intake.draft_missing": ("GET /api/v1/applicant/case",),
@@ -138,7 +138,7 @@ NO_API: dict[str, str] = {
     "legion.conversation.services.case_message_attachment": "not yet: the applicant opens a "
     "message's file in the portal",
     # Deliberately web-only.
-    "legion.audit.break_glass.break_glass_open": "deliberately web-only: HQ staff state a "
+    "legion.cases.break_glass.break_glass_open": "deliberately web-only: HQ staff state a "
     "reason in person, signed in with a second factor; no integration token opens cases "
     "outside its scope",
     "legion.audit.break_glass.grants_of": "the break-the-glass pages",

@@ -7,9 +7,3 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from legion.audit import signals  # noqa: F401  (connects the receivers)
-        from legion.audit.break_glass import break_glass_scope
-        from legion.cases.policy import case_scope_extend
-        from legion.missions.models import Role
-
-        # HQ security reaches a case it broke the glass for, while the grant lasts.
-        case_scope_extend(role=Role.HQ_SECURITY, extension=break_glass_scope)

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from legion.audit.break_glass import active_grant_id
 from legion.audit.context import client_ip, current_request, request_credential
 from legion.audit.models import AuditEntry
 from legion.missions.actors import Actor
@@ -148,8 +149,6 @@ def audit_case_view(
     The access policy calls this when a face loads a case to show it
     (`case_for(..., viewed=...)`). An access through a break-the-glass grant names the
     grant."""
-    from legion.audit.break_glass import active_grant_id
-
     data: dict[str, Any] = {"what": what}
     # Glass is broken only to reach a case outside one's missions: inside them there
     # is no grant to name, and no need to look for one.

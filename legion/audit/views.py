@@ -6,12 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from legion.audit.break_glass import (
-    MIN_REASON_LENGTH,
-    break_glass_open,
-    grants_for_mission_staff,
-    grants_of,
-)
+from legion.audit.break_glass import MIN_REASON_LENGTH, grants_for_mission_staff, grants_of
+from legion.cases.break_glass import break_glass_open
 from legion.cases.services import CaseError
 from legion.missions.models import Role
 from legion.workspace.access import staff_view

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from legion import cldr
 from legion.cases.languages import language_name
+from legion.cases.lifecycle import case_guard_check
 from legion.cases.models import Case, Document, EligibilityRule, ServiceRecord
 from legion.cldr import country_name
 
@@ -293,9 +294,7 @@ def check_working_language(case: Case, params: dict) -> RuleResult:
 
 
 def check_advisory(case: Case, params: dict) -> RuleResult:
-    from legion.advisories.services import case_has_current_acknowledgements
-
-    if case_has_current_acknowledgements(case=case):
+    if case_guard_check("advisory_acknowledged", case):
         return RuleResult(
             Code.ADVISORY,
             True,

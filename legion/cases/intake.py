@@ -6,7 +6,6 @@ Forms only turn text into values (a date, a number); the rules about those value
 (old enough, passport not expired, years in order) live here, once.
 """
 
-import copy
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -24,6 +23,7 @@ from django_countries import countries
 from legion.cases.access import access_email_send
 from legion.cases.eligibility import active_rules, age_on
 from legion.cases.languages import SPOKEN_LANGUAGES, language_name
+from legion.cases.lifecycle import case_guard_check
 from legion.cases.models import Applicant, Case, CaseEvent, Document, ServiceRecord, Sex
 from legion.cases.services import CaseError, TransitionRefused, case_lock, case_submit, record_event
 from legion.cases.states import CaseState
@@ -62,7 +62,7 @@ def _minimum_age() -> int | None:
     return None if params is None else int(params.get("min_age", 18))
 
 
-def _lock_draft(reference: str, actor: Actor) -> Case:
+def draft_lock(reference: str, actor: Actor) -> Case:
     """The draft, locked, if this actor may fill it in; refuses once it has been sent."""
     case = case_lock(reference=reference, actor=actor)
     if not (
@@ -123,7 +123,7 @@ def draft_set_mission(*, reference: str, actor: Actor, mission_code: str) -> Cas
     if mission is None:
         raise IntakeInvalid({"mission": _("Select the embassy or consulate where you will apply.")})
     with transaction.atomic():
-        case = _lock_draft(reference, actor)
+        case = draft_lock(reference, actor)
         if case.mission_id != mission.pk:
             previous = case.mission.code
             case.mission = mission
@@ -411,7 +411,7 @@ def draft_update(*, reference: str, actor: Actor, changes: Mapping[str, Any]) ->
     """
     cleaned = _validate({**APPLICANT_FIELDS, **CASE_FIELDS}, changes)
     with transaction.atomic():
-        case = _lock_draft(reference, actor)
+        case = draft_lock(reference, actor)
         applicant = case.applicant
         first = cleaned.get("nationality", applicant.nationality.code or "")
         second = cleaned.get("second_nationality", applicant.second_nationality.code or "")
@@ -448,7 +448,7 @@ def draft_add_language(*, reference: str, actor: Actor, code: str, level: str) -
     """Add a working language with a self-assessed level."""
     entry = _language_entry(code, level)
     with transaction.atomic():
-        case = _lock_draft(reference, actor)
+        case = draft_lock(reference, actor)
         languages = list(case.applicant.languages or [])
         if any(item.get("code") == code for item in languages):
             raise IntakeInvalid(
@@ -470,7 +470,7 @@ def draft_add_language(*, reference: str, actor: Actor, code: str, level: str) -
 def draft_remove_language(*, reference: str, actor: Actor, code: str) -> list[dict]:
     """Remove a working language from the draft."""
     with transaction.atomic():
-        case = _lock_draft(reference, actor)
+        case = draft_lock(reference, actor)
         languages = [i for i in case.applicant.languages or [] if i.get("code") != code]
         case.applicant.languages = languages
         case.applicant.save(update_fields=["languages"])
@@ -559,7 +559,7 @@ def draft_add_service_record(
     if errors:
         raise IntakeInvalid(errors)
     with transaction.atomic():
-        case = _lock_draft(reference, actor)
+        case = draft_lock(reference, actor)
         if case.service_records.count() >= MAX_SERVICE_RECORDS:
             raise IntakeInvalid(
                 {"kind": _("You can add up to %(count)d entries.") % {"count": MAX_SERVICE_RECORDS}}
@@ -580,42 +580,10 @@ def draft_add_service_record(
 def draft_remove_service_record(*, reference: str, actor: Actor, record_id: int) -> None:
     """Remove one experience entry from the draft."""
     with transaction.atomic():
-        case = _lock_draft(reference, actor)
+        case = draft_lock(reference, actor)
         deleted, _rows = case.service_records.filter(pk=record_id).delete()
         if not deleted:
             raise CaseError(_("No such entry."), code="not_found")
-
-
-def draft_advisories(*, case: Case, language: str) -> list:
-    """The advisories this draft's applicant must read, in `language` (the page's)."""
-    from legion.advisories.services import advisories_for_case
-
-    # A copy, never saved: the language only selects the texts shown.
-    shown = copy.copy(case)
-    shown.language = language
-    return advisories_for_case(shown)
-
-
-def draft_acknowledge_advisories(*, reference: str, actor: Actor, language: str) -> None:
-    """Record that the applicant read the advisories for their nationality and the risk
-    notice, in the language they were shown. Reading the same version again adds nothing."""
-    from legion.advisories.services import (
-        case_acknowledge_advisories,
-        case_has_current_acknowledgements,
-    )
-
-    with transaction.atomic():
-        case = _lock_draft(reference, actor)
-        if not case.applicant.nationality:
-            raise IntakeInvalid(
-                {"confirm": _("Select your nationality first: the advice depends on it.")}
-            )
-        if case_has_current_acknowledgements(case=case):
-            return
-        # A copy, never saved: the acknowledgement records the texts in the language shown.
-        shown = copy.copy(case)
-        shown.language = language
-        case_acknowledge_advisories(case=shown)
 
 
 # ---- completeness and submission -----------------------------------------------------
@@ -641,8 +609,6 @@ def draft_missing(*, case: Case) -> dict[str, str]:
     """The sections that still need an answer before the draft can be sent, each with a
     message saying what is missing. Experience is not required: applicants without it
     may still apply and are offered other ways to help."""
-    from legion.advisories.services import case_has_current_acknowledgements
-
     applicant = case.applicant
     missing: dict[str, str] = {}
     if not (applicant.given_name and applicant.surname):
@@ -665,7 +631,7 @@ def draft_missing(*, case: Case) -> dict[str, str]:
         missing["criminal_record"] = _("Answer the question about a criminal record.")
     if not case.documents.filter(kind=Document.Kind.PASSPORT).exists():
         missing["documents"] = _("Upload a scan or photo of your passport.")
-    if not case_has_current_acknowledgements(case=case):
+    if not case_guard_check("advisory_acknowledged", case):
         missing["advisory"] = _("Read the legal advice and confirm you have understood it.")
     return missing
 
@@ -677,7 +643,7 @@ def draft_submit(*, reference: str, actor: Actor) -> Case:
     the case is sent once.
     """
     with transaction.atomic():
-        case = _lock_draft(reference, actor)
+        case = draft_lock(reference, actor)
         missing = draft_missing(case=case)
         if missing:
             raise IntakeInvalid(missing)

@@ -58,7 +58,9 @@ def record_event(
     reason: str = "",
     data: dict | None = None,
 ) -> CaseEvent:
-    """Append one entry to the case's history, and a link to the audit chain."""
+    """Append one entry to the case's history and a link to the audit chain, then run
+    the reactions registered at the fan-out point (lifecycle.py: notices, screening,
+    statistics, webhooks) in the caller's transaction."""
     event = CaseEvent.objects.create(
         case=case,
         kind=kind,
@@ -208,18 +210,16 @@ def transition_service(action: str) -> str:
 def case_submit(*, reference: str, actor: Actor) -> Case:
     """Submit a draft: the one entry point for submissions from every front end.
 
-    Identity screening (duplicates across all missions, watch lists) runs in the same
-    transaction as the submit transition, not on commit: it takes a few milliseconds,
-    and this way no submitted case ever exists unscreened (a watch-listed applicant is
-    already on hold when anyone can first see the case), while a screening failure
-    rolls the submission back instead of leaving an unchecked case in the queue.
+    Identity screening (duplicates across all missions, watch lists) is the identity
+    app's reaction to the submit event, so it runs in the same transaction as the
+    submit transition, not on commit: it takes a few milliseconds, and this way no
+    submitted case ever exists unscreened (a watch-listed applicant is already on hold
+    when anyone can first see the case), while a screening failure rolls the submission
+    back instead of leaving an unchecked case in the queue.
     """
-    from legion.identity.screening import case_screen
-
     with transaction.atomic():
         case = case_lock(reference=reference, actor=actor)
         _apply(case, "submit", actor, "", None)
-        case_screen(case=case)
     return case
 
 

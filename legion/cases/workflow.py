@@ -19,6 +19,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, transition
 
+from legion.cases.lifecycle import case_guard_check, case_guard_declare
 from legion.cases.states import OPEN_STATES, CaseState
 from legion.missions.actors import Actor
 from legion.missions.models import Role
@@ -68,11 +69,24 @@ def guard(
     return decorate
 
 
-@guard(_("The legal advisory and the risk notice have not been acknowledged."))
-def advisory_acknowledged(case: Any) -> bool:
-    from legion.advisories.services import case_has_current_acknowledgements
+def provided(name: str, message: str, *, record: bool = False) -> Callable[[Any], bool]:
+    """A guard whose check another app provides (it holds the records the check reads):
+    the table declares it here, with its message; the app registers the check at the
+    fan-out point (lifecycle.case_guard_provide) from its AppConfig.ready()."""
+    case_guard_declare(name)
 
-    return case_has_current_acknowledgements(case=case)
+    def check(case: Any) -> bool:
+        return case_guard_check(name, case)
+
+    check.__name__ = check.__qualname__ = name
+    return guard(message, record=record)(check)
+
+
+# Provided by legion.advisories.
+advisory_acknowledged = provided(
+    "advisory_acknowledged",
+    _("The legal advisory and the risk notice have not been acknowledged."),
+)
 
 
 @guard(_("A passport scan must be uploaded before submitting."))
@@ -100,46 +114,30 @@ def eligibility_passed(case: Any) -> bool:
     return evaluate_case(case).passed
 
 
-@guard(_("A duplicate or watch-list review is still open for this case."))
-def no_open_identity_review(case: Any) -> bool:
-    from legion.identity.selectors import case_has_open_review
+# Provided by legion.identity.
+no_open_identity_review = provided(
+    "no_open_identity_review",
+    _("A duplicate or watch-list review is still open for this case."),
+)
 
-    return not case_has_open_review(case=case)
-
-
-@guard(_("An interview slot must be booked for the case."), record=True)
-def interview_booked(case: Any) -> bool:
-    from legion.interviews.models import Interview
-
-    return case.interviews.filter(status=Interview.Status.BOOKED).exists()
-
-
-@guard(_("The booked interview must be cancelled first."), record=True)
-def no_interview_booked(case: Any) -> bool:
-    return not interview_booked(case)
-
-
+# Provided by legion.interviews.
+interview_booked = provided(
+    "interview_booked", _("An interview slot must be booked for the case."), record=True
+)
+no_interview_booked = provided(
+    "no_interview_booked", _("The booked interview must be cancelled first."), record=True
+)
 # Not hidden as a record guard: the page lists who still has to sign.
-@guard(_("Both the defence attaché and the consul must sign their assessments."))
-def both_assessments_signed(case: Any) -> bool:
-    from legion.interviews.selectors import current_interview_assessments
-
-    return len(current_interview_assessments(case=case)) == 2
-
-
-@guard(_("Both interview assessments must be favourable."))
-def both_assessments_favourable(case: Any) -> bool:
-    from legion.interviews.selectors import current_interview_assessments
-
-    assessments = current_interview_assessments(case=case)
-    return len(assessments) == 2 and all(a.favourable for a in assessments)
-
-
-@guard(_("No interview assessment is unfavourable."))
-def an_assessment_unfavourable(case: Any) -> bool:
-    from legion.interviews.selectors import current_interview_assessments
-
-    return any(not a.favourable for a in current_interview_assessments(case=case))
+both_assessments_signed = provided(
+    "both_assessments_signed",
+    _("Both the defence attaché and the consul must sign their assessments."),
+)
+both_assessments_favourable = provided(
+    "both_assessments_favourable", _("Both interview assessments must be favourable.")
+)
+an_assessment_unfavourable = provided(
+    "an_assessment_unfavourable", _("No interview assessment is unfavourable.")
+)
 
 
 @guard(_("The visa (type, number, validity) must be recorded."), record=True)

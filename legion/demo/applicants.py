@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from legion.advisories.services import case_acknowledge_advisories
-from legion.audit.break_glass import break_glass_open
+from legion.cases.break_glass import break_glass_open
 from legion.cases.documents import case_documents_verify, document_upload
 from legion.cases.eligibility import evaluate_case
 from legion.cases.instructions import DEFAULT_DOCUMENTS, DEFAULT_EQUIPMENT

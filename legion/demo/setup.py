@@ -14,12 +14,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from django_otp.oath import TOTP
 
+from legion.accounts.models import StaffTOTPDevice, totp_time
+from legion.accounts.services import two_factor_provision, user_has_two_factor
 from legion.advisories.models import Advisory, AdvisoryText
 from legion.cases.eligibility import DEFAULT_PARAMETERS
 from legion.cases.models import EligibilityRule, VisaType
 from legion.content.catalogues import catalogues_import_all
 from legion.demo import content
+from legion.identity.watchlists import watchlist_import
 from legion.interviews.models import InterviewSlot
 from legion.interviews.services import slot_series_create
 from legion.missions.models import Membership, Mission, Role
@@ -63,10 +67,6 @@ def demo_totp_secret() -> str:
 
 def demo_totp_code() -> str:
     """The code an authenticator app with the demo key shows now."""
-    from django_otp.oath import TOTP
-
-    from legion.accounts.models import StaffTOTPDevice, totp_time
-
     totp = TOTP(bytes.fromhex(demo_totp_key()), StaffTOTPDevice.STEP, 0, StaffTOTPDevice.DIGITS)
     totp.time = totp_time()
     return f"{totp.token():0{StaffTOTPDevice.DIGITS}d}"
@@ -74,8 +74,6 @@ def demo_totp_code() -> str:
 
 def _second_factor(user) -> None:
     """Staff sign in with a password and a code; demo staff share one authenticator key."""
-    from legion.accounts.services import two_factor_provision, user_has_two_factor
-
     if not user_has_two_factor(user):
         two_factor_provision(user=user, key_hex=demo_totp_key())
 
@@ -202,8 +200,6 @@ def watchlist_demo_import():
     """The demo watch list (fictional people, FollowTheMoney JSON lines as OpenSanctions
     publishes them), imported as `legion watchlist import` would: applicants submitted
     afterwards are screened against it at intake."""
-    from legion.identity.watchlists import watchlist_import
-
     return watchlist_import(
         source=DEMO_WATCHLIST_SOURCE, text=DEMO_WATCHLIST.read_text(encoding="utf-8"), fmt="ftm"
     )

@@ -143,3 +143,23 @@ class IdentityKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PassportReading(models.Model):
+    """What the machine-readable zone of an uploaded passport scan says (passports.py)."""
+
+    class Status(models.TextChoices):
+        READ = "read", _("Read, check digits correct")
+        UNRELIABLE = "unreliable", _("Read, but the check digits do not agree")
+        UNREADABLE = "unreadable", _("No machine-readable zone could be read")
+
+    document = models.OneToOneField(
+        "cases.Document", on_delete=models.CASCADE, related_name="passport_reading"
+    )
+    status = models.CharField(max_length=20, choices=Status)
+    # The MRZ's fields, encrypted: they hold the number, names and date of birth.
+    mrz = EncryptedJSONField(blank=True)
+    read_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.document} MRZ {self.status}"

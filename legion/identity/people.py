@@ -67,8 +67,10 @@ def _split_full_name(name: str) -> list[tuple[str, str]]:
     return [(words[0], words[-1]), (words[-1], words[0])]
 
 
-def applicant_people(applicant: Applicant) -> list[Person]:
-    """The applicant as written in Latin letters and, if given, in their own script."""
+def applicant_people(applicant: Applicant, *, passport: dict | None = None) -> list[Person]:
+    """The applicant as written in Latin letters and, if given, in their own script;
+    `passport` holds what the passport's machine-readable zone gives where it differs
+    from the typed data (passports.passport_alternatives): one more reading with it."""
     common = {
         "date_of_birth": applicant.date_of_birth or "",
         "sex": applicant.sex,
@@ -81,6 +83,12 @@ def applicant_people(applicant: Applicant) -> list[Person]:
         "postcode": applicant.address_postcode,
     }
     people = [person(given_name=applicant.given_name, surname=applicant.surname, **common)]
+    if passport:
+        people.append(
+            person(
+                given_name=applicant.given_name, surname=applicant.surname, **(common | passport)
+            )
+        )
     if applicant.native_name.strip():
         for given, surname in _split_full_name(applicant.native_name)[:1]:
             people.append(person(given_name=given, surname=surname, **common))

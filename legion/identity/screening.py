@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from legion.cases.models import Applicant, Case
+from legion.cases.models import Applicant, Case, CaseEvent
 from legion.cases.services import case_apply
 from legion.cases.states import CaseState
 from legion.identity.model import NAME_ONLY_RULE, Person
@@ -27,6 +27,7 @@ from legion.identity.models import (
     WatchlistEntry,
     WatchlistHit,
 )
+from legion.identity.passports import passport_alternatives
 from legion.identity.people import (
     DUPLICATE_THRESHOLD,
     SCREENED_STATES,
@@ -208,11 +209,13 @@ def _screening_rows(case: Case, ours: list[Person]) -> list[tuple]:
 def case_screen(*, case: Case) -> ScreeningResult:
     """Screen a just-submitted case: duplicates across all missions, then watch lists.
 
-    Runs inside the submission's transaction (see case_submit): a case is never
+    Runs inside the submission's transaction (case_screen_on_submit): a case is never
     submitted unscreened, and a failure leaves the draft as it was.
     """
     result = ScreeningResult()
-    ours = applicant_people(case.applicant)
+    # The number and date of birth the passport's MRZ gives, where they differ from the
+    # typed ones, are screened too.
+    ours = applicant_people(case.applicant, passport=passport_alternatives(case.applicant))
     passport_field = Applicant._meta.get_field("passport_number")
     variants_field = ApplicantFeatures._meta.get_field("variants")
     candidates: list[tuple[int, list[Person]]] = []
@@ -239,6 +242,13 @@ def case_screen(*, case: Case) -> ScreeningResult:
     if result.hits:
         case_hold_for_watchlist_hits(case, result.hits)
     return result
+
+
+def case_screen_on_submit(*, case: Case, event: CaseEvent) -> None:
+    """Identity's reaction to a case event (registered in IdentityConfig.ready): screen
+    the case when it is submitted, inside the submission's transaction."""
+    if event.kind == CaseEvent.Kind.TRANSITION and event.action == "submit":
+        case_screen(case=case)
 
 
 def _open_duplicates(

@@ -17,6 +17,11 @@ def case_has_open_review(*, case: Any) -> bool:
     return type(case).objects.filter(pk=case.pk).filter(Exists(duplicate) | Exists(hit)).exists()
 
 
+def no_open_review(case: Any) -> bool:
+    """The guard of the case lifecycle: no review item of this case awaits HQ security."""
+    return not case_has_open_review(case=case)
+
+
 def cases_under_review_q() -> Q:
     """Cases named in any duplicate or watch-list review item: HQ security's scope."""
     return (

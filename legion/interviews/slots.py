@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legion.cases.policy import CaseNotFound, case_for
 from legion.cases.services import CaseError, TransitionRefused
 from legion.interviews.models import Interview, InterviewSlot
 from legion.interviews.selectors import open_slots
@@ -129,7 +130,6 @@ def slot_cancel(*, slot_id: int, mission: Mission, actor: Actor, reason: str) ->
 def interviews_bulk_book(*, references: list[str], actor: Actor) -> dict[str, str]:
     """Book each case into the earliest open slot of its mission, in the order given;
     a result per reference ("ok" with the time, or the refusal message)."""
-    from legion.cases.policy import CaseNotFound, case_for
     from legion.interviews.services import interview_book
 
     results: dict[str, str] = {}

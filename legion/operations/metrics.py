@@ -40,6 +40,10 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from legion.audit.context import client_ip
+from legion.audit.models import AuditEntry
+from legion.cases.lifecycle import on_case_event
+from legion.identity.models import DuplicateCandidate, ReviewStatus, WatchlistHit
+from legion.outbox.models import OutboxMessage
 
 logger = logging.getLogger("legion.operations.metrics")
 
@@ -91,8 +95,6 @@ def task_finished_count(sender, task_result, **kwargs) -> None:
 
 def connect() -> None:
     """From OperationsConfig.ready: the reactions that count."""
-    from legion.cases.lifecycle import on_case_event
-
     on_case_event(case_event_count)
     task_finished.connect(task_finished_count, dispatch_uid="legion-metrics-tasks")
 
@@ -140,8 +142,6 @@ class StateCollector(Collector):
         yield failed
 
     def outbox(self) -> Iterator[GaugeMetricFamily]:
-        from legion.outbox.models import OutboxMessage
-
         backlog = GaugeMetricFamily(
             "legion_outbox_backlog",
             "Messages not yet delivered (waiting or being sent), by channel.",
@@ -163,8 +163,6 @@ class StateCollector(Collector):
         yield given_up
 
     def screening(self) -> Iterator[GaugeMetricFamily]:
-        from legion.identity.models import DuplicateCandidate, ReviewStatus, WatchlistHit
-
         hits = GaugeMetricFamily(
             "legion_screening_open_hits",
             "Duplicate and watch-list hits waiting for HQ security, by kind.",
@@ -175,8 +173,6 @@ class StateCollector(Collector):
         yield hits
 
     def audit_chain(self) -> Iterator[GaugeMetricFamily]:
-        from legion.audit.models import AuditEntry
-
         head = AuditEntry.objects.order_by("-seq").values("seq", "created_at").first()
         yield GaugeMetricFamily(
             "legion_audit_chain_head_seq",

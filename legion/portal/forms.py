@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from legion import cldr
 from legion.cases.intake import LANGUAGE_LEVELS, IntakeInvalid
 from legion.cases.languages import SPOKEN_LANGUAGES, language_name
+from legion.cases.letters import letter_code_normalise
 from legion.cases.localisation import phone_example
 from legion.cases.models import Case, Document, ServiceRecord, Sex
 from legion.missions.models import Mission
@@ -539,8 +540,6 @@ class LetterCodeForm(PortalForm):
     )
 
     def clean_code(self) -> str:
-        from legion.cases.letters import letter_code_normalise
-
         code = letter_code_normalise(self.cleaned_data["code"])
         if not code:
             raise forms.ValidationError(

@@ -6,13 +6,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from legion.audit.break_glass import (
-    break_glass_close,
-    break_glass_open,
-    grants_for_mission_staff,
-)
+from legion.audit.break_glass import grants_for_mission_staff
 from legion.audit.models import AuditEntry, BreakGlassGrant
 from legion.audit.services import audit_case_view
+from legion.cases.break_glass import break_glass_close, break_glass_open
 from legion.cases.policy import CaseNotFound, case_for
 from legion.cases.services import CaseError
 from legion.cases.states import CaseState

@@ -6,11 +6,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from legion.advisories.intake import draft_acknowledge_advisories
 from legion.advisories.models import Acknowledgement
 from legion.cases.access import access_redeem_link
 from legion.cases.intake import (
     IntakeInvalid,
-    draft_acknowledge_advisories,
     draft_add_language,
     draft_add_service_record,
     draft_missing,

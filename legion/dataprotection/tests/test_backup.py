@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from legion.accounts.services import two_factor_provision
 from legion.advisories.services import case_acknowledge_advisories
-from legion.audit.break_glass import break_glass_open
 from legion.audit.models import AuditEntry
 from legion.audit.services import audit_verify
+from legion.cases.break_glass import break_glass_open
 from legion.cases.models import Case
 from legion.cases.services import case_transition
 from legion.cases.tests.test_workflow import issue_visa, scheduled, sign_both, submitted

@@ -335,3 +335,28 @@ def test_series_last_day_before_first_is_refused(browser, london):
     response = browser.post("/admin/interviews/interviewslot/series/", data)
     assert "The last day must not be before the first day." in response.content.decode()
     assert not InterviewSlot.objects.exists()
+
+
+def test_a_missions_texts_are_edited_in_every_language_side_by_side(browser, london):
+    url = f"/admin/missions/mission/{london.pk}/change/"
+    page = browser.get(url).content.decode()
+    for language in ("en", "uk", "es", "fr", "de", "pl", "ja"):
+        assert f'name="name_{language}"' in page and f'name="city_{language}"' in page
+    form = {
+        "code": "lon",
+        "name_en": london.name,
+        "name_ja": "駐英国ウクライナ大使館",
+        "kind": london.kind,
+        "is_active": "on",
+        "country": "GB",
+        "city_en": "London",
+        "timezone": london.timezone,
+        "interview_languages": '["en"]',
+    }
+    response = browser.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    london.refresh_from_db()
+    assert (
+        london.name_ja == "駐英国ウクライナ大使館"
+        and london.name_en == "Embassy of Ukraine in London"
+    )

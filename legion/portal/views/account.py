@@ -19,6 +19,12 @@ from legion.cases.access import (
 )
 from legion.cases.documents import DocumentRefused
 from legion.cases.eligibility import evaluate_case
+from legion.cases.instructions import (
+    assembly_point_visible,
+    instructions_html,
+    instructions_pdf,
+    instructions_pdf_filename,
+)
 from legion.cases.languages import language_name
 from legion.cases.models import Case, Document, TravelInstructions
 from legion.cases.services import CaseError, case_available_actions, case_transition
@@ -36,6 +42,7 @@ from legion.portal import forms
 from legion.portal.session import applicant_required, applicant_sign_in, applicant_sign_out
 from legion.portal.status import OUTCOME_STATES, next_steps
 from legion.portal.views.common import page
+from legion.reports.services import humanise_duration, waiting_times
 
 
 def _home_for(case: Case) -> str:
@@ -115,8 +122,6 @@ WAITING_FOR = {
 def typical_wait(case: Case) -> str:
     """How long the step the case waits for usually takes at its mission, in words;
     empty when there are too few recent cases to say."""
-    from legion.reports.services import humanise_duration, waiting_times
-
     step = WAITING_FOR.get(case.state)
     if step is None:
         return ""
@@ -282,8 +287,6 @@ def withdraw(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
 
 def _issued_instructions(case: Case):
     """The travel instructions, only once issued and while the case holds its visa."""
-    from legion.cases.instructions import assembly_point_visible
-
     if case.state not in VISA_GRANTED_STATES or not assembly_point_visible(case):
         return None
     return TravelInstructions.objects.filter(case=case).select_related("case").first()
@@ -292,8 +295,6 @@ def _issued_instructions(case: Case):
 @applicant_required
 def travel_instructions(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
     """The travel instructions as a page, in the language of the page."""
-    from legion.cases.instructions import instructions_html
-
     instructions = _issued_instructions(case)
     if instructions is None:
         return redirect("portal:status")
@@ -315,8 +316,6 @@ def travel_instructions(request: HttpRequest, *, case: Case, actor: Actor) -> Ht
 @applicant_required
 def travel_instructions_pdf(request: HttpRequest, *, case: Case, actor: Actor) -> HttpResponse:
     """The travel instructions as a PDF to print or keep offline."""
-    from legion.cases.instructions import instructions_pdf, instructions_pdf_filename
-
     instructions = _issued_instructions(case)
     if instructions is None:
         return redirect("portal:status")

@@ -11,15 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from legion import cldr
+from legion.advisories.intake import draft_acknowledge_advisories, draft_advisories
 from legion.cases.access import access_email_send, token_lifetime
 from legion.cases.documents import DocumentRefused, document_remove, document_upload
 from legion.cases.eligibility import evaluate_case, working_languages
 from legion.cases.intake import (
     IntakeInvalid,
-    draft_acknowledge_advisories,
     draft_add_language,
     draft_add_service_record,
-    draft_advisories,
     draft_check,
     draft_missing,
     draft_remove_language,

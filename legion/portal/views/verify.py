@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from legion.audit.context import client_ip
-from legion.cases.letters import letter_code_normalise, travel_letter_check
+from legion.cases.letters import letter_code_display, letter_code_normalise, travel_letter_check
 from legion.portal import forms
 from legion.portal.views.common import page
 from legion.ratelimit import Limit, rate_limit_hit
@@ -56,7 +56,5 @@ def letter_check(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _shown(code: str) -> str:
-    from legion.cases.letters import letter_code_display
-
     normalised = letter_code_normalise(code)
     return letter_code_display(normalised) if normalised else ""

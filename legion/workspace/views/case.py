@@ -34,6 +34,7 @@ from legion.conversation.services import (
     information_request_ask,
     information_requests_open,
 )
+from legion.identity.passports import passport_comparison
 from legion.interviews.models import Assessment, Interview
 from legion.interviews.selectors import current_interview, open_slots
 from legion.interviews.services import assessments_offered, interview_book, interview_cancel
@@ -88,7 +89,8 @@ def _case_records(case: Case) -> None:
     visa, instructions): one statement each instead of one per reader."""
     prefetch_related_objects(
         [case],
-        "documents",
+        # A passport's machine-readable zone comes with it (legion.identity.passports).
+        Prefetch("documents", queryset=Document.objects.select_related("passport_reading")),
         "service_records",
         "acknowledgements",
         Prefetch(
@@ -142,6 +144,10 @@ def case_page_context(actor: Actor, case: Case) -> dict:
         "information_requests": information_requests_open(case=case),
         "document_kind_choices": Document.Kind.choices,
     }
+    if access.sees_passport:
+        context["passport_reading"], context["passport_fields"] = passport_comparison(
+            case.applicant, case.documents.all()
+        )
     if context["instructions"] is not None:
         # Staff read them in English; the PDF link gives the applicant's language.
         context["instructions_html"] = mark_safe(instructions_html(instructions, language="en"))  # noqa: S308
