@@ -27,8 +27,13 @@ MIGRATION_EXEMPTIONS: dict[tuple[str, str], str] = {
     ("cases", "0008_contact_details_sealed"): BEFORE_FIRST_RELEASE
     + "; drops the plaintext e-mail, phone and address columns (the point of the change: "
     "issue 10 item 4) after sealing them into new ones, which it renames",
+    ("cases", "0009_date_of_birth_sealed"): BEFORE_FIRST_RELEASE
+    + "; drops the plaintext date of birth after sealing it, renames the sealed column",
     ("identity", "0004_features_sealed"): BEFORE_FIRST_RELEASE
     + "; drops the plaintext matching features after sealing them, renames the sealed column",
+    ("identity", "0006_watchlist_documents_sealed"): BEFORE_FIRST_RELEASE
+    + "; NOT NULL sealed documents column (no database default can be a sealed value), "
+    "filled in the same migration; watch lists are thousands of rows, not millions",
     ("outbox", "0003_outbox_webhook_channel"): BEFORE_FIRST_RELEASE
     + "; NOT NULL response_body without a database default (today: db_default='')",
     ("portal", "0002_delete_applicationstart"): BEFORE_FIRST_RELEASE

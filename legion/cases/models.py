@@ -12,7 +12,7 @@ from django_fsm import FSMField, FSMModelMixin
 from legion.cases.states import CaseState
 from legion.cases.workflow import CaseWorkflow
 from legion.cldr import country_name
-from legion.crypto import BlindIndexField, EncryptedTextField
+from legion.crypto import BlindIndexField, EncryptedDateField, EncryptedTextField
 
 # Crockford's base32 without I, L, O, U: references are read out over the phone.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -46,7 +46,9 @@ class Applicant(models.Model):
     surname = models.CharField(max_length=100)
     # The name as written in the applicant's own script (Georgian, Cyrillic, Japanese...).
     native_name = models.CharField(max_length=200, blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
+    # Sealed: nothing searches or sorts by it in the database (screening compares the
+    # sealed features, eligibility reads it in Python).
+    date_of_birth = EncryptedDateField(blank=True)
     sex = models.CharField(max_length=1, choices=Sex, blank=True)
     place_of_birth = models.CharField(max_length=100, blank=True)
     nationality = CountryField(blank=True)

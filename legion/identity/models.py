@@ -56,6 +56,10 @@ class DuplicateCandidate(ReviewDecision):
         return f"{self.case_id} ~ {self.other_case_id} ({self.score:.2f})"
 
 
+# Properties of a watch-list person that are identity-document numbers.
+DOCUMENT_PROPERTIES = ("passportNumber", "idNumber")
+
+
 class WatchlistEntry(models.Model):
     """A person on an imported watch list (FollowTheMoney entity or CSV row)."""
 
@@ -63,7 +67,12 @@ class WatchlistEntry(models.Model):
     entity_id = models.CharField(max_length=200)
     schema = models.CharField(max_length=40, default="Person")
     caption = models.CharField(max_length=300)
+    # The list's FollowTheMoney properties (names, aliases, birth dates, ...) without
+    # its identity-document numbers, which are sealed in `documents`.
     properties = models.JSONField(default=dict)
+    # {"passportNumber": [...], "idNumber": [...]}: sealed, since the number an
+    # applicant matched on is then the applicant's own (see DOCUMENT_PROPERTIES).
+    documents = EncryptedJSONField(default=dict)
     imported_at = models.DateTimeField(auto_now=True)
     # False once a later import of the same source no longer lists the person: such
     # entries stop screening, but their past hits stay for the record.
@@ -76,6 +85,10 @@ class WatchlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.caption} ({self.source})"
+
+    def document_numbers(self) -> list[str]:
+        """The list's passport and identity-card numbers of this person."""
+        return [n for name in DOCUMENT_PROPERTIES for n in self.documents.get(name, [])]
 
 
 class WatchlistHit(ReviewDecision):

@@ -105,7 +105,7 @@ def entry_people(entry: WatchlistEntry) -> list[Person]:
     for full in [*props.get("name", []), *props.get("alias", [])][:10]:
         names.extend(_split_full_name(full))
     dates = [d for d in props.get("birthDate", []) if _valid_date(d)][:3] or [""]
-    documents = [*props.get("passportNumber", []), *props.get("idNumber", [])][:3] or [""]
+    documents = entry.document_numbers()[:3] or [""]
     nationality = (props.get("nationality") or props.get("citizenship") or [""])[0]
     people = []
     for given, surname in dict.fromkeys(names):

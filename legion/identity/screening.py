@@ -148,7 +148,7 @@ def _candidates_sql(case: Case, keys: set[str]) -> tuple[str, list]:
             WHERE (d.case_id = %s AND d.other_case_id = c.id)
                OR (d.case_id = c.id AND d.other_case_id = %s))
         UNION ALL
-        SELECT 'e', e.id, NULL, NULL, e.properties, e.source, e.entity_id, e.caption
+        SELECT 'e', e.id, NULL, e.documents, e.properties, e.source, e.entity_id, e.caption
         FROM {_ENTRIES} e
         WHERE e.active AND e.id IN (
             SELECT entry_id FROM {_KEYS}
@@ -218,6 +218,7 @@ def case_screen(*, case: Case) -> ScreeningResult:
     ours = applicant_people(case.applicant, passport=passport_alternatives(case.applicant))
     passport_field = Applicant._meta.get_field("passport_number")
     variants_field = ApplicantFeatures._meta.get_field("variants")
+    documents_field = WatchlistEntry._meta.get_field("documents")
     candidates: list[tuple[int, list[Person]]] = []
     entries: list[WatchlistEntry] = []
     for row in _screening_rows(case, ours):
@@ -232,7 +233,12 @@ def case_screen(*, case: Case) -> ScreeningResult:
             data = json.loads(data) if isinstance(data, str) else data
             entries.append(
                 WatchlistEntry(
-                    pk=pk, source=source, entity_id=entity_id, caption=caption, properties=data
+                    pk=pk,
+                    source=source,
+                    entity_id=entity_id,
+                    caption=caption,
+                    properties=data,
+                    documents=documents_field.from_db_value(sealed, None, connection),
                 )
             )
     if candidates:

@@ -165,7 +165,7 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Aliases", properties.get("alias", [])),
         ("Born", properties.get("birthDate", [])),
         ("Nationality", properties.get("nationality", [])),
-        ("Documents", properties.get("passportNumber", []) + properties.get("idNumber", [])),
+        ("Documents", item.entry.document_numbers()),
     ]
     return render(
         request,

@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 from legion.cases.models import Case
 from legion.cases.services import CaseError, case_lock
 from legion.cases.states import CaseState
-from legion.identity.models import ApplicantFeatures, IdentityKey, WatchlistEntry, WatchlistHit
+from legion.identity.models import (
+    DOCUMENT_PROPERTIES,
+    ApplicantFeatures,
+    IdentityKey,
+    WatchlistEntry,
+    WatchlistHit,
+)
 from legion.identity.people import (
     SCREENED_STATES,
     WATCHLIST_PRIOR,
@@ -66,6 +72,12 @@ class ParsedEntry:
     entity_id: str
     caption: str
     properties: dict[str, list[str]]
+
+    def split(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """(properties, documents): the document numbers apart, to be stored sealed."""
+        public = {k: v for k, v in self.properties.items() if k not in DOCUMENT_PROPERTIES}
+        documents = {k: v for k, v in self.properties.items() if k in DOCUMENT_PROPERTIES}
+        return public, documents
 
 
 def parse_ftm(lines: Iterable[str]) -> Iterator[ParsedEntry]:
@@ -156,23 +168,32 @@ def watchlist_import(*, source: str, text: str, fmt: str) -> ImportResult:
         existing = {e.entity_id: e for e in WatchlistEntry.objects.filter(source=source)}
         for entity_id, item in parsed.items():
             entry = existing.get(entity_id)
+            properties, documents = item.split()
             if entry is None:
                 entry = WatchlistEntry.objects.create(
                     source=source,
                     entity_id=entity_id,
                     caption=item.caption,
-                    properties=item.properties,
+                    properties=properties,
+                    documents=documents,
                 )
                 result.created += 1
-            elif entry.properties == item.properties and entry.caption == item.caption:
+            elif (entry.properties, entry.documents, entry.caption) == (
+                properties,
+                documents,
+                item.caption,
+            ):
                 if not entry.active:
                     entry.active = True
                     entry.save(update_fields=["active", "imported_at"])
                 result.unchanged += 1
                 continue
             else:
-                entry.caption, entry.properties, entry.active = item.caption, item.properties, True
-                entry.save(update_fields=["caption", "properties", "active", "imported_at"])
+                entry.caption, entry.properties, entry.active = item.caption, properties, True
+                entry.documents = documents
+                entry.save(
+                    update_fields=["caption", "properties", "documents", "active", "imported_at"]
+                )
                 result.updated += 1
             entry.keys.all().delete()
             IdentityKey.objects.bulk_create(

@@ -1,6 +1,8 @@
 """Existing applicants' e-mail, phone and home address are sealed by the migration,
 found by their blind indexes afterwards, and opened again when going back."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -56,5 +58,30 @@ def test_contact_details_are_sealed_with_blind_indexes_and_opened_going_back():
         old = migrate(BEFORE)
         assert raw_row(pk) == CONTACT
         assert old.get_model("cases", "Applicant").objects.get(pk=empty).email == ""
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dates_of_birth_are_sealed_and_opened_going_back():
+    born = dt.date(1988, 4, 12)
+    before, after = (
+        [("cases", "0008_contact_details_sealed")],
+        [("cases", "0009_date_of_birth_sealed")],
+    )
+    try:
+        old = migrate(before)
+        OldApplicant = old.get_model("cases", "Applicant")
+        pk = OldApplicant.objects.create(given_name="Sam", surname="H", date_of_birth=born).pk
+        unknown = OldApplicant.objects.create(given_name="No", surname="Date").pk
+        migrate(after)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT date_of_birth FROM cases_applicant WHERE id = %s", [pk])
+            raw = bytes(cursor.fetchone()[0])
+        assert raw.startswith(MAGIC) and b"1988" not in raw
+        assert Applicant.objects.get(pk=pk).date_of_birth == born
+        assert Applicant.objects.get(pk=unknown).date_of_birth is None
+        old = migrate(before)
+        assert old.get_model("cases", "Applicant").objects.get(pk=pk).date_of_birth == born
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -26,6 +26,7 @@ from legion.crypto import (
 from legion.dataprotection.keys import _raw_batch, keys_rotate, value_reseal
 from legion.demo.applicants import applicants_generate, personas
 from legion.demo.setup import demo_configure
+from legion.identity.models import WatchlistEntry
 from legion.identity.normalise import normalise_address, normalise_passport, normalise_postcode
 from legion.missions.actors import Actor
 from legion.testing import factories as f
@@ -161,10 +162,16 @@ def secrets_of(applicants: list[Applicant]) -> dict[str, set[str]]:
         "phone": set(),
         "home address": set(),
         "other numbers": set(),
+        "date of birth": set(),
     }
+    # A listed person's birth date is the list's (public) data, kept as imported.
+    listed = {d for e in WatchlistEntry.objects.all() for d in e.properties.get("birthDate", [])}
     for a in applicants:
         if a.passport_number:
             found["passport"] |= {a.passport_number, normalise_passport(a.passport_number)}
+        if a.date_of_birth and a.date_of_birth.isoformat() not in listed:
+            born = a.date_of_birth
+            found["date of birth"] |= {born.isoformat(), born.strftime("%Y%m%d")}
         if a.email:
             found["e-mail"] |= {a.email, a.email.lower()}
         if a.phone:

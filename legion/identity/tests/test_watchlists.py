@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from legion.advisories.services import case_acknowledge_advisories
 from legion.cases.models import Case, CaseEvent
@@ -71,7 +72,14 @@ def test_ftm_import_keeps_people_and_skips_other_schemas(watchlist):
     assert (watchlist.created, watchlist.updated) == (1, 0)
     entry = WatchlistEntry.objects.get()
     assert entry.caption == "Dmitry Sokolov"
-    assert entry.properties["passportNumber"] == ["7512 345678"]
+    # The list's document numbers are sealed apart from its other properties.
+    assert "passportNumber" not in entry.properties
+    assert entry.documents == {"passportNumber": ["7512 345678"]}
+    assert entry.document_numbers() == ["7512 345678"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT properties, documents FROM identity_watchlistentry")
+        properties, documents = cursor.fetchone()
+    assert "7512" not in str(properties) and b"7512" not in bytes(documents)
     assert entry.properties["alias"] == ["Дмитрий Соколов", "Dmytro Sokolov"]
 
 
