@@ -191,7 +191,9 @@ def test_migration_keeps_existing_tokens_read_write_and_gives_them_an_expiry(off
     )
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes("api"))
+    # Every app back to its latest migration: going back to api 0001 also unapplied
+    # the apps that depend on api (webhooks), which later tests need.
+    executor.migrate(executor.loader.graph.leaf_nodes())
     legacy = ApiToken.objects.get(name="legacy")
     assert legacy.scope == TokenScope.READ_WRITE
     assert dt.timedelta(days=89) < legacy.expires_at - timezone.now() <= dt.timedelta(days=90)
