@@ -3,16 +3,17 @@
 import datetime as dt
 
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
 from ninja.errors import HttpError
 
 from legion.api.schemas import Error, MissionOut, SlotOut, StatisticsOut, ValidationErrorOut
+from legion.cases.policy import SEE_SLOTS, StaffAccess, mission_for
 from legion.interviews.models import InterviewSlot
 from legion.interviews.selectors import LIVE, open_slots
 from legion.missions.actors import Actor
-from legion.missions.models import HQ_ROLES, Mission
+from legion.missions.models import Mission
 from legion.reports.services import (
     Tally,
     applications,
@@ -53,10 +54,7 @@ def mission_slots(
     """Interview slots of a mission from `start` (default today) to `end`, with how many
     places are booked; `available=true` lists only future slots with room. For staff of
     that mission and HQ."""
-    actor = Actor.staff(request.auth)
-    mission = Mission.objects.filter(code=code).first()
-    if mission is None or not (actor.roles_at(mission.pk) or actor.hq_roles()):
-        raise Http404("No such mission.")
+    mission = mission_for(Actor.staff(request.auth), code, action=SEE_SLOTS)
     if available:
         slots = open_slots(mission_id=mission.pk)
     else:
@@ -100,7 +98,7 @@ def tallies(rows: list[Tally]) -> list[dict]:
 def statistics(request: HttpRequest):
     """Counts of applications by state, mission and nationality, for HQ. Never a
     personal field; small counts are suppressed."""
-    if not Actor.staff(request.auth).hq_roles() & HQ_ROLES:
+    if not StaffAccess.of(Actor.staff(request.auth)).sees_all_statistics:
         raise HttpError(403, "Statistics are for HQ analysts, security and administrators.")
     return {
         "total": applications().count(),

@@ -8,19 +8,20 @@ from django.shortcuts import render
 
 from legion.accounts.decorators import require_recent_auth
 from legion.audit.services import audit_export
+from legion.cases.policy import StaffAccess, missions_for
 from legion.cases.states import CaseState
 from legion.missions.actors import Actor
-from legion.missions.models import HQ_ROLES, Mission
+from legion.missions.models import Mission
 from legion.reports import services
 from legion.workspace.access import staff_view
 
 
 def missions_in_view(actor: Actor) -> list[Mission]:
-    """HQ sees every mission's figures; mission staff only their own missions'."""
-    if actor.hq_roles() & HQ_ROLES:
+    """HQ sees every mission's figures; mission staff only their own missions' (the
+    access policy says which)."""
+    if StaffAccess.of(actor).sees_all_statistics:
         return list(Mission.objects.filter(is_active=True).order_by("name"))
-    ids = actor.mission_ids()
-    return list(Mission.objects.filter(pk__in=ids).order_by("name"))
+    return missions_for(actor)
 
 
 def _selected(request: HttpRequest) -> tuple[list[Mission], Mission | None, bool]:
@@ -28,7 +29,7 @@ def _selected(request: HttpRequest) -> tuple[list[Mission], Mission | None, bool
     "all missions" is allowed for this user."""
     actor = request.actor
     missions = missions_in_view(actor)
-    is_hq = bool(actor.hq_roles() & HQ_ROLES)
+    is_hq = StaffAccess.of(actor).sees_all_statistics
     chosen = next((m for m in missions if m.code == request.GET.get("mission")), None)
     if chosen is None and not is_hq and missions:
         chosen = missions[0]
