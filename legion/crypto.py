@@ -9,6 +9,7 @@ key in LEGION_FIELD_KEYS seals, every listed key opens. That is what lets
 import base64
 import hashlib
 import hmac
+import json
 import os
 import re
 from functools import cache
@@ -136,25 +137,115 @@ class EncryptedTextField(models.BinaryField):
         return forms.CharField(**{"required": not self.blank, **kwargs})
 
 
+def seal_json(value: object) -> bytes:
+    """A JSON value sealed as EncryptedJSONField stores it (for bulk paths such as COPY)."""
+    return seal(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON value stored sealed (its JSON text, encrypted); reads give back the value.
+    For derived data that is as telling as its source (an applicant's normalised
+    names and home, kept for matching). Not searchable."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("default", dict)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("default") is dict:
+            kwargs.pop("default")
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return value
+        return json.loads(open_sealed(bytes(value)))
+
+    def to_python(self, value):
+        if isinstance(value, (bytes, memoryview)):
+            return json.loads(open_sealed(bytes(value)))
+        if isinstance(value, str) and value.startswith(SERIALISED_PREFIX):
+            return json.loads(open_sealed(base64.b64decode(value.removeprefix(SERIALISED_PREFIX))))
+        return value
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None:
+            return None
+        if not isinstance(value, (bytes, memoryview)):
+            value = seal_json(value)
+        return connection.Database.Binary(value)
+
+    def value_to_string(self, obj) -> str:
+        text = json.dumps(self.value_from_object(obj), ensure_ascii=False)
+        return SERIALISED_PREFIX + base64.b64encode(seal(text.encode())).decode()
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        return forms.JSONField(**{"required": not self.blank, **kwargs})
+
+
 def normalise_identity_number(value: str) -> str:
     """Passport and licence numbers compare without spaces, dashes or case."""
     return re.sub(r"[^0-9A-Z]", "", value.upper())
 
 
+def normalise_email(value: str) -> str:
+    """E-mail addresses compare without surrounding spaces or case (what the status-link
+    request's case-insensitive match did before the address was sealed)."""
+    return value.strip().lower()
+
+
+def normalise_phone(value: str) -> str:
+    """Phone numbers compare by their digits, an international "00" prefix read as "+":
+    "+44 1252 123-456" and "0044 1252 123456" are the same number."""
+    digits = re.sub(r"\D", "", value)
+    return digits[2:] if value.strip().startswith("00") else digits
+
+
+NORMALISERS = {
+    "identity_number": normalise_identity_number,
+    "email": normalise_email,
+    "phone": normalise_phone,
+}
+
+
+def value_index(value: str, domain: str, *, normalise: str = "identity_number") -> str:
+    """The blind index of one value: the keyed hash of "<domain>:<normalised value>",
+    "" for a value that normalises to nothing. The domain keeps a passport and a
+    licence (or an e-mail and a phone) with the same characters apart."""
+    normalised = NORMALISERS[normalise](value or "")
+    return blind_index(f"{domain}:{normalised}") if normalised else ""
+
+
 def identity_number_index(value: str, domain: str) -> str:
     """The blind index to look a number up by:
-    filter(passport_number_index=identity_number_index(v, "passport")). The domain keeps
-    a passport and a licence with the same characters apart."""
-    normalised = normalise_identity_number(value or "")
-    return blind_index(f"{domain}:{normalised}") if normalised else ""
+    filter(passport_number_index=identity_number_index(v, "passport"))."""
+    return value_index(value, domain)
+
+
+def email_index(value: str) -> str:
+    """filter(email_index=email_index(v)): an applicant by e-mail address."""
+    return value_index(value, "email", normalise="email")
+
+
+def phone_index(value: str) -> str:
+    """filter(phone_index=phone_index(v)): an applicant by phone number."""
+    return value_index(value, "phone", normalise="phone")
 
 
 class BlindIndexField(models.CharField):
     """The blind index of another (encrypted) field of the same row, kept in step with it
-    on every save, so no code path can store a number without its index."""
+    on every save, so no code path can store a value without its index. `normalise`
+    names the rule that decides which spellings are the same value (NORMALISERS)."""
 
-    def __init__(self, *args, source: str, domain: str, **kwargs) -> None:
-        self.source, self.domain = source, domain
+    def __init__(
+        self, *args, source: str, domain: str, normalise: str = "identity_number", **kwargs
+    ) -> None:
+        if normalise not in NORMALISERS:
+            raise ValueError(f"Unknown normalisation {normalise!r}")
+        self.source, self.domain, self.normalise = source, domain, normalise
         kwargs.setdefault("max_length", 40)
         kwargs.setdefault("blank", True)
         kwargs.setdefault("db_index", True)
@@ -164,14 +255,19 @@ class BlindIndexField(models.CharField):
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"], kwargs["domain"] = self.source, self.domain
+        if self.normalise != "identity_number":
+            kwargs["normalise"] = self.normalise
         for key, default in (("max_length", 40), ("blank", True), ("db_index", True)):
             if kwargs.get(key) == default:
                 kwargs.pop(key)
         kwargs.pop("editable", None)
         return name, path, args, kwargs
 
+    def index_of(self, value: str) -> str:
+        return value_index(value, self.domain, normalise=self.normalise)
+
     def pre_save(self, model_instance, add):
-        value = identity_number_index(getattr(model_instance, self.source) or "", self.domain)
+        value = self.index_of(getattr(model_instance, self.source) or "")
         setattr(model_instance, self.attname, value)
         return value
 

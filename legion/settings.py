@@ -168,6 +168,7 @@ INSTALLED_APPS = [
     "legion.idempotency",
     "legion.content",
     "legion.webhooks",
+    "legion.exports",
     "legion.demo",
     "legion.audit",
     "legion.accounts",
@@ -248,6 +249,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's own cursors bind on the client and never prepare. Behind PgBouncer in
     # transaction mode this needs PgBouncer 1.21+ with max_prepared_statements set.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
+    # No parallel workers for the application's queries: a page's statements are short,
+    # and on a busy small machine starting workers costs more than they save (a name
+    # search at a million cases: 215 ms with two workers, 75-94 ms without, under load;
+    # bench/RESULTS.md). Reports that scan a lot can SET it back for their transaction.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c max_parallel_workers_per_gather=0")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -382,6 +388,8 @@ if LEGION_OUTBOX_LEASE_SECONDS <= 2 * _smtp_timeout:  # noqa: SIM300 (reads as t
 # endpoints are allowed (development and tests on loopback only).
 LEGION_WEBHOOK_TIMEOUT_SECONDS = envint("LEGION_WEBHOOK_TIMEOUT_SECONDS", "10")
 LEGION_WEBHOOK_ALLOW_HTTP = envbool("LEGION_WEBHOOK_ALLOW_HTTP", "false")
+# Case exports (legion/exports): how long a download link works before the file is deleted.
+LEGION_EXPORT_LINK_SECONDS = envint("LEGION_EXPORT_LINK_SECONDS", str(24 * 3600))
 
 # ---------------------------------------------------------------------------------------
 # Shared state for several nodes. One machine needs nothing here: the embedded defaults

@@ -7,7 +7,9 @@ urlpatterns = [
     path("staff/account/", include("legion.accounts.urls")),
     path("staff/security/", include("legion.audit.urls")),
     path("staff/reports/", include("legion.reports.urls")),
+    path("staff/statistics/", include("legion.dashboard.urls")),
     path("staff/security/", include("legion.identity.urls")),
+    path("staff/exports/", include("legion.exports.urls")),
     path("staff/", include("legion.workspace.urls")),
     path("", include("legion.portal.urls")),
 ]

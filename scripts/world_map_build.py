@@ -39,11 +39,17 @@ def main(source: str) -> None:
         for i in indexes:
             pts = arcs[i] if i >= 0 else arcs[~i][::-1]
             points.extend(pts if not points else pts[1:])
-        out = [points[0]]
+        text = f"M{points[0][0]:g} {points[0][1]:g}"
+        last = points[0]
         for p in points[1:]:
-            if p != out[-1]:
-                out.append(p)
-        return "M" + "L".join(f"{x:g} {y:g}" for x, y in out) + "Z"
+            if p == last:
+                continue
+            # A ring crossing the antimeridian (Russia, Fiji) jumps across the map:
+            # move there instead of drawing a line through the whole world.
+            step = "M" if abs(p[0] - last[0]) > WIDTH / 2 else "L"
+            text += f"{step}{p[0]:g} {p[1]:g}"
+            last = p
+        return text + "Z"
 
     paths: dict[str, str] = {}
     for geometry in topo["objects"]["countries"]["geometries"]:

@@ -99,6 +99,8 @@ ROUTES = {
     "audit:break_glass_log": STAFF,
     "reports:dashboard": STAFF,
     "reports:export": STAFF,
+    "dashboard:dashboard": STAFF,
+    "dashboard:csv": STAFF,
     "workspace:queue": MISSION,
     "workspace:queue_bulk": MISSION,
     "workspace:calendar": MISSION,
@@ -120,6 +122,10 @@ ROUTES = {
     "workspace:visa": CASE,
     "workspace:instructions": CASE,
     "workspace:instructions_pdf": CASE,
+    "exports:new": MISSION,
+    # The requester's own export only: anyone else's is 404, whoever they are.
+    "exports:detail": STAFF,
+    "exports:file": STAFF,
     "security:queue": REVIEW,
     "security:duplicate": REVIEW,
     "security:hit": REVIEW,
@@ -154,6 +160,32 @@ API_OPERATIONS = {
     ("get", "/api/v1/missions"): PUBLIC,
     ("get", "/api/v1/missions/{code}/slots"): MISSION,
     ("get", "/api/v1/statistics"): STAFF,
+    ("post", "/api/v1/cases/{reference}/submission"): CASE,
+    ("post", "/api/v1/cases/bulk/document-verifications"): CASE,
+    # The applicant's side: starting a draft and getting in show no case; the rest
+    # takes an applicant token, which opens that applicant's own case only.
+    ("post", "/api/v1/applicant/drafts"): PUBLIC,
+    ("post", "/api/v1/applicant/access-emails"): PUBLIC,
+    ("post", "/api/v1/applicant/sessions"): PUBLIC,
+    ("delete", "/api/v1/applicant/session"): APPLICANT,
+    ("get", "/api/v1/applicant/case"): APPLICANT,
+    ("patch", "/api/v1/applicant/case/answers"): APPLICANT,
+    ("post", "/api/v1/applicant/case/mission"): APPLICANT,
+    ("post", "/api/v1/applicant/case/languages"): APPLICANT,
+    ("delete", "/api/v1/applicant/case/languages/{code}"): APPLICANT,
+    ("post", "/api/v1/applicant/case/service-records"): APPLICANT,
+    ("delete", "/api/v1/applicant/case/service-records/{record_id}"): APPLICANT,
+    ("get", "/api/v1/applicant/case/advisories"): APPLICANT,
+    ("post", "/api/v1/applicant/case/advisory-acknowledgement"): APPLICANT,
+    ("post", "/api/v1/applicant/case/documents"): APPLICANT,
+    ("delete", "/api/v1/applicant/case/documents/{document_id}"): APPLICANT,
+    ("post", "/api/v1/applicant/case/submission"): APPLICANT,
+    ("post", "/api/v1/applicant/case/withdrawal"): APPLICANT,
+    ("get", "/api/v1/applicant/case/messages"): APPLICANT,
+    ("post", "/api/v1/applicant/case/messages"): APPLICANT,
+    ("get", "/api/v1/applicant/case/slots"): APPLICANT,
+    ("post", "/api/v1/applicant/case/interview"): APPLICANT,
+    ("post", "/api/v1/applicant/case/interview/cancellation"): APPLICANT,
 }
 
 
@@ -363,7 +395,9 @@ def url_for(route: Route, world: World) -> str:
         "code": world.letter_code_a,
         "app_label": "missions",
         "pk": world.duplicate.pk,
+        "chart": "all",
         "message_id": world.message_a.pk,
+        "export_id": "00000000-0000-4000-8000-000000000000",
     }
     if route.name == "security:hit":
         values["pk"] = world.hit.pk

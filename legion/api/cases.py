@@ -37,7 +37,7 @@ from legion.missions.actors import Actor
 
 router = Router(tags=["cases"])
 ERRORS = {401: Error, 404: Error, 409: Error, 422: ValidationErrorOut}
-# The list's order: newest submission first (drafts, not submitted yet, before them),
+# The list's order: newest submission first (cases not submitted yet after them),
 # read backwards through the index on (mission, submitted_at, id).
 NEWEST_FIRST = KeysetOrder("submitted_at", descending=True)
 

@@ -100,6 +100,7 @@ API_OPERATIONS: dict[str, tuple[str, ...]] = {
     "legion.cases.policy.case_for": ("GET /api/v1/cases/{reference}",),
     "legion.cases.policy.cases_for": ("GET /api/v1/cases",),
     "legion.audit.services.audit_record": ("GET /api/v1/cases",),
+    "legion.dashboard.access.statistics_scope": ("GET /api/v1/statistics",),
 }
 
 # service -> why no API operation calls it.
@@ -158,6 +159,25 @@ NO_API: dict[str, str] = {
     "legion.cases.policy.missions_for": "the workspace's navigation: the missions the user "
     "works at; GET /missions lists every mission",
     "legion.cases.policy.mission_for": "the workspace's queue and calendar of one mission",
+    "legion.exports.services.case_export_request": "deliberately a page: an export of "
+    "personal data follows a re-authentication with password and code, which a token "
+    "cannot give; integrations page through GET /cases",
+    "legion.exports.services.case_export_for": "the export's status page",
+    "legion.exports.services.case_export_open": "the export's download (page only, as above)",
+    "legion.exports.services.export_access": "the export page lists the columns",
+    "legion.exports.columns.columns_for": "the export page lists the columns",
+    "legion.cases.letters.travel_letter_check": "the border guard's public check of a "
+    "travel letter's QR code, a page by design (no account, no token)",
+    "legion.cases.letters.letter_code_normalise": "part of the travel-letter check page",
+    "legion.cases.letters.letter_code_display": "part of the travel-letter check page",
+    "legion.audit.context.client_ip": "the check page's rate limit (the API has its own)",
+    "legion.ratelimit.rate_limit_hit": "the check page's rate limit (the API has its own)",
+    "legion.dashboard.selectors.statistics_read": "the dashboard's filtered figures and "
+    "charts; GET /statistics answers the totals by state, mission and nationality",
+    "legion.dashboard.privacy.incomplete_note": "display: the dashboard's note on groups "
+    "under the threshold (the API says `incomplete`)",
+    "legion.dashboard.service_levels.breaches_by_mission": "not yet: the dashboard's "
+    "service-level breaches per mission (aggregates) are a page only",
     "legion.interviews.slots.slot_create": "not yet: slots are opened in the workspace "
     "calendar or the admin; the API lists them",
     "legion.interviews.slots.slot_series_open": "not yet: as slot_create",

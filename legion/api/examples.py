@@ -23,7 +23,7 @@ ACTION = {
     "unmet": ["Not all required documents have been verified."],
     "service": "interview_book",
 }
-TALLY = {"key": "GB", "label": "United Kingdom", "count": 412, "shown": "412"}
+TALLY = {"key": "GB", "label": "United Kingdom", "count": 412, "incomplete": False, "shown": "412"}
 DOCUMENT = {
     "id": 31,
     "kind": "passport",
@@ -292,10 +292,28 @@ EXAMPLES: dict[str, dict] = {
     "TallyOut": TALLY,
     "StatisticsOut": {
         "total": 1840,
-        "by_state": [{"key": "in_review", "label": "In review", "count": 530, "shown": "530"}],
-        "by_mission": [
-            {"key": "lon", "label": "Embassy of Ukraine in London", "count": 412, "shown": "412"}
+        "total_incomplete": True,
+        "by_state": [
+            {
+                "key": "in_review",
+                "label": "In review",
+                "count": 530,
+                "incomplete": True,
+                "shown": "530+",
+            }
         ],
-        "by_nationality": [TALLY, {"key": "IS", "label": "Iceland", "count": None, "shown": "<5"}],
+        "by_mission": [
+            {
+                "key": "lon",
+                "label": "Embassy of Ukraine in London",
+                "count": 412,
+                "incomplete": False,
+                "shown": "412",
+            }
+        ],
+        "by_nationality": [
+            TALLY,
+            {"key": "IS", "label": "Iceland", "count": 0, "incomplete": True, "shown": "+"},
+        ],
     },
 }

@@ -9,18 +9,14 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from legion.api.schemas import Error, MissionOut, SlotOut, StatisticsOut, ValidationErrorOut
-from legion.cases.policy import SEE_SLOTS, StaffAccess, mission_for
+from legion.cases.policy import SEE_SLOTS, mission_for
+from legion.dashboard.access import statistics_scope
+from legion.dashboard.privacy import Figure
+from legion.dashboard.selectors import StatisticsFilter, by_mission, by_nationality, by_state
 from legion.interviews.models import InterviewSlot
 from legion.interviews.selectors import LIVE, open_slots
 from legion.missions.actors import Actor
 from legion.missions.models import Mission
-from legion.reports.services import (
-    Tally,
-    applications,
-    stats_by_mission,
-    stats_by_nationality,
-    stats_by_state,
-)
 
 router = Router()
 ERRORS = {401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
@@ -82,12 +78,13 @@ def slot_out(slot, mission) -> dict:
     }
 
 
-def tallies(rows: list[Tally]) -> list[dict]:
+def tallies(rows: list[Figure]) -> list[dict]:
     return [
         {
             "key": t.key,
             "label": t.label,
-            "count": None if t.suppressed else t.value,
+            "count": t.value,
+            "incomplete": t.incomplete,
             "shown": t.shown,
         }
         for t in rows
@@ -96,13 +93,26 @@ def tallies(rows: list[Tally]) -> list[dict]:
 
 @router.get("statistics", response={200: StatisticsOut, **ERRORS}, tags=["statistics"])
 def statistics(request: HttpRequest):
-    """Counts of applications by state, mission and nationality, for HQ. Never a
-    personal field; small counts are suppressed."""
-    if not StaffAccess.of(Actor.staff(request.auth)).sees_all_statistics:
+    """Applications by state, mission and nationality since the first one, for HQ.
+
+    Never a personal field. Every count is a sum of groups of at least five people
+    (legion.dashboard.privacy): groups under five are left out of every count and
+    total, and `incomplete` says a count left some out, so no difference of counts
+    gives a small group away."""
+    actor = Actor.staff(request.auth)
+    scope = statistics_scope(actor)
+    if scope is None or not scope.all_missions:
         raise HttpError(403, "Statistics are for HQ analysts, security and administrators.")
+    filters = StatisticsFilter(
+        date_from=dt.date(2000, 1, 1),
+        date_to=timezone.now().astimezone(dt.UTC).date(),
+        threshold=scope.threshold(None),
+    )
+    states = by_state(filters)
     return {
-        "total": applications().count(),
-        "by_state": tallies(stats_by_state()),
-        "by_mission": tallies(stats_by_mission()),
-        "by_nationality": tallies(stats_by_nationality(top=30)),
+        "total": sum(t.value for t in states),
+        "total_incomplete": any(t.incomplete for t in states),
+        "by_state": tallies(states),
+        "by_mission": tallies(by_mission(filters)),
+        "by_nationality": tallies(by_nationality(filters)[:30]),
     }

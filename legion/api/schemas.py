@@ -214,12 +214,16 @@ class SlotOut(Schema):
 class TallyOut(Schema):
     key: str
     label: str
-    count: int | None = Field(description="null when suppressed (too small to publish).")
-    shown: str
+    count: int = Field(
+        description="Sum of the groups of at least five people (smaller ones are left out)."
+    )
+    incomplete: bool = Field(description="Some groups under five people were left out.")
+    shown: str = Field(description='The count as printed: "1234", "1234+" (incomplete), "+".')
 
 
 class StatisticsOut(Schema):
     total: int
+    total_incomplete: bool
     by_state: list[TallyOut]
     by_mission: list[TallyOut]
     by_nationality: list[TallyOut]

@@ -25,6 +25,7 @@ from legion.cases.models import REFERENCE_ALPHABET, AccessToken, Case
 from legion.cases.notifications import applicant_email_queue
 from legion.cases.policy import cases_for
 from legion.cases.services import CaseError
+from legion.crypto import email_index
 from legion.missions.actors import Actor
 
 logger = logging.getLogger(__name__)
@@ -228,7 +229,8 @@ def access_request(*, reference: str, email: str) -> None:
         .select_related("applicant")
         .filter(
             reference=reference,
-            applicant__email__iexact=email,
+            # The address is sealed: its blind index finds it (case and spaces ignored).
+            applicant__email_index=email_index(email),
             applicant__erased_at__isnull=True,
         )
         .first()

@@ -3,9 +3,10 @@ personal data is need-to-know and cases are worked in the staff workspace."""
 
 from django import forms
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from legion.cases.eligibility import DEFAULT_PARAMETERS
-from legion.cases.models import EligibilityRule
+from legion.cases.models import EligibilityRule, VisaType
 from legion.cases.rule_parameters import rule_parameter_errors
 
 
@@ -37,3 +38,15 @@ class EligibilityRuleAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The code names the check in the engine; change parameters, not the code.
         return ["code", "defaults"] if obj else ["defaults"]
+
+
+@admin.register(VisaType)
+class VisaTypeAdmin(TranslationAdmin):
+    """The visa types staff pick from, with the label applicants read per language."""
+
+    list_display = ["code", "label", "is_active"]
+    list_filter = ["is_active"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Decisions keep the label; retire a type instead.
+        return False

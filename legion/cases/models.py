@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -54,14 +55,19 @@ class Applicant(models.Model):
     passport_number_index = BlindIndexField(source="passport_number", domain="passport")
     passport_country = CountryField(blank=True)
     passport_expiry = models.DateField(null=True, blank=True)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    # Contact details and home address are sealed like the passport number: a copied
+    # database must not be a list of volunteers and where they live. E-mail and phone
+    # are found through their blind indexes (the status-link request, screening).
+    email = EncryptedTextField(blank=True, max_length=254, validators=[validate_email])
+    email_index = BlindIndexField(source="email", domain="email", normalise="email")
+    phone = EncryptedTextField(blank=True, max_length=40)
+    phone_index = BlindIndexField(source="phone", domain="phone", normalise="phone")
     # Home address, as an embassy's visa form asks for it; identity matching compares the
     # street line, town and postcode. Postcodes are kept as written (formats differ by country).
-    address_line_1 = models.CharField(max_length=100, blank=True)  # building and street
-    address_line_2 = models.CharField(max_length=100, blank=True)
-    address_town = models.CharField(max_length=100, blank=True)  # town or city
-    address_postcode = models.CharField(max_length=20, blank=True)  # postcode or ZIP code
+    address_line_1 = EncryptedTextField(blank=True, max_length=100)  # building and street
+    address_line_2 = EncryptedTextField(blank=True, max_length=100)
+    address_town = EncryptedTextField(blank=True, max_length=100)  # town or city
+    address_postcode = EncryptedTextField(blank=True, max_length=20)  # postcode or ZIP code
     address_country = CountryField(blank=True)  # country of residence
     # Working languages the applicant speaks, with a self-assessed level.
     languages = models.JSONField(default=list, blank=True)
@@ -280,6 +286,23 @@ class EligibilityRule(models.Model):
         return self.get_code_display()
 
 
+class VisaType(models.Model):
+    """A kind of visa the missions issue, with the label applicants read in their
+    language (cases/translation.py). Staff pick one; the decision keeps its label."""
+
+    code = models.CharField(max_length=20, unique=True, help_text="As on the visa, e.g. D.")
+    label = models.CharField(
+        max_length=60, unique=True, help_text="What staff pick, e.g. D (long stay, volunteer)."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class VisaDecision(models.Model):
     class Decision(models.TextChoices):
         ISSUED = "issued", _("Issued")
@@ -299,6 +322,15 @@ class VisaDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} visa {self.decision}"
+
+    @property
+    def visa_type_label(self) -> str:
+        """The visa type in the active language, where it is a configured type (the
+        decision keeps its English label, or the code)."""
+        known = VisaType.objects.filter(
+            models.Q(label_en=self.visa_type) | models.Q(code=self.visa_type)
+        ).first()
+        return known.label if known else self.visa_type
 
 
 class TravelInstructions(models.Model):

@@ -8,8 +8,9 @@ or an old link) is still answered with OFFSET, but over the ids only, which an i
 can answer without visiting the rows ("deferred join"), and its links are cursors again.
 
 Orders are a timestamp and the id, ascending or descending; the timestamp may be NULL
-(a draft has no submission time), and NULLs sort first when descending and last when
-ascending on both databases, as PostgreSQL's index reads them.
+(a draft has no submission time), and those rows come last either way, on both
+databases. Rows with and without a timestamp are read as separate ranges of the index
+(see KeysetOrder.segments).
 """
 
 from __future__ import annotations
@@ -34,36 +35,47 @@ class InvalidCursor(ValueError):
 
 @dataclass(frozen=True)
 class KeysetOrder:
-    """A list's order: a nullable timestamp field, then the primary key to break ties."""
+    """A list's order: a nullable timestamp field, then the primary key to break ties;
+    the rows without a timestamp come last, in the order of their keys."""
 
     field: str
     descending: bool = False
 
-    def order_by(self, *, reverse: bool = False) -> tuple:
-        descending = self.descending != reverse
-        # NULLs where an index scan in that direction meets them (see the module doc).
-        key = (
-            F(self.field).desc(nulls_first=True)
-            if descending
-            else F(self.field).asc(nulls_last=True)
-        )
-        return key, "-pk" if descending else "pk"
+    def _timed(self, descending: bool) -> tuple:
+        # The order a scan of the (..., field, id) index gives in that direction.
+        if descending:
+            return F(self.field).desc(nulls_first=True), "-pk"
+        return F(self.field).asc(nulls_last=True), "pk"
 
-    def segments(self, key: tuple[dt.datetime | None, int], *, reverse: bool = False) -> list[Q]:
-        """The rows after `key` (before it, `reverse`) in this order, as conditions to
-        read one after the other: each is one range of the order's index, where one
-        condition OR-ing the NULLs in would keep the index from giving the order."""
-        at, pk = key
+    @staticmethod
+    def _untimed(descending: bool) -> tuple:
+        return ("-pk",) if descending else ("pk",)
+
+    def segments(
+        self, key: tuple[dt.datetime | None, int] | None, *, reverse: bool = False
+    ) -> list[tuple[Q, tuple]]:
+        """The rows after `key` (before it, `reverse`; from the start without a key) as
+        (condition, order) pairs to read one after the other. Each is one range of the
+        index on (..., field, id) read in one direction: `field IS NOT NULL` lets the scan
+        skip the NULLs (a mission's tens of thousands of drafts) instead of reading through
+        them, and one condition OR-ing the NULLs in would keep the index from giving the
+        order."""
         descending = self.descending != reverse
         beyond = "lt" if descending else "gt"
-        null, not_null = Q(**{f"{self.field}__isnull": True}), Q(**{f"{self.field}__isnull": False})
-        if at is None:  # NULLs come first descending, last ascending
-            same = null & Q(**{f"pk__{beyond}": pk})
-            return [same, not_null] if descending else [same]
+        field = self.field
+        untimed = (Q(**{f"{field}__isnull": True}), self._untimed(descending))
+        timed_order = self._timed(descending)
+        if key is None:
+            timed = (Q(**{f"{field}__isnull": False}), timed_order)
+            return [untimed, timed] if reverse else [timed, untimed]
+        at, pk = key
+        if at is None:
+            same = (untimed[0] & Q(**{f"pk__{beyond}": pk}), untimed[1])
+            return [same, (Q(**{f"{field}__isnull": False}), timed_order)] if reverse else [same]
         # `field >= at` (`<=` descending) is the index range; the rest filters its ties.
-        start = Q(**{f"{self.field}__{beyond}e": at})
-        rest = start & (Q(**{f"{self.field}__{beyond}": at}) | Q(**{f"pk__{beyond}": pk}))
-        return [rest] if descending else [rest, null]
+        start = Q(**{f"{field}__{beyond}e": at})
+        rest = start & (Q(**{f"{field}__{beyond}": at}) | Q(**{f"pk__{beyond}": pk}))
+        return [(rest, timed_order)] if reverse else [(rest, timed_order), untimed]
 
 
 def cursor_encode(key: tuple[dt.datetime | None, int]) -> str:
@@ -137,9 +149,7 @@ def keyset_page(
     exact up to `exact_up_to` (see count_or_estimate). InvalidCursor for a cursor this
     module did not write."""
     number = max(1, number)
-    paginator = EstimatingPaginator(
-        queryset.order_by(*order.order_by()), per_page, exact_up_to=exact_up_to
-    )
+    paginator = EstimatingPaginator(queryset.order_by("pk"), per_page, exact_up_to=exact_up_to)
     if before:
         rows = _beyond(queryset, order, cursor_decode(before), per_page + 1, reverse=True)
         more_before = len(rows) > per_page
@@ -168,30 +178,38 @@ def keyset_page(
 
 
 def _beyond(
-    queryset: QuerySet, order: KeysetOrder, key: tuple, limit: int, *, reverse: bool = False
+    queryset: QuerySet, order: KeysetOrder, key: tuple | None, limit: int, *, reverse: bool = False
 ) -> list:
     """Up to `limit` rows after `key` (before it, `reverse`); usually one query, a second
     only where a page crosses from the timestamps to the NULLs."""
     rows: list = []
-    for condition in order.segments(key, reverse=reverse):
-        rows += _rows(queryset.filter(condition), order, 0, limit - len(rows), reverse=reverse)
+    for condition, keys in order.segments(key, reverse=reverse):
+        rows += _rows(queryset.filter(condition), keys, 0, limit - len(rows))
         if len(rows) >= limit:
             break
     return rows
 
 
 def _by_offset(queryset: QuerySet, order: KeysetOrder, offset: int, limit: int) -> list:
-    return _rows(queryset, order, offset, limit)
+    """Rows `offset` to `offset + limit` from the start, segment by segment."""
+    rows: list = []
+    for condition, keys in order.segments(None):
+        part = queryset.filter(condition)
+        rows += _rows(part, keys, offset, limit - len(rows))
+        if len(rows) >= limit:
+            break
+        # The next segment starts after this one: how far into it the offset reaches.
+        offset = max(0, offset - part.order_by().values("pk")[:offset].count())
+    return rows
 
 
-def _rows(
-    queryset: QuerySet, order: KeysetOrder, offset: int, limit: int, *, reverse: bool = False
-) -> list:
-    """Rows `offset` to `offset + limit` in the order, in one statement: the filter, the
-    order and any OFFSET run over the ids alone (which indexes can answer without
-    visiting the rows, e.g. a name search through applicant_names_by_id), and only the
-    page's rows are then read whole ("deferred join")."""
-    keys = order.order_by(reverse=reverse)
+def _rows(queryset: QuerySet, keys: tuple, offset: int, limit: int) -> list:
+    """Rows `offset` to `offset + limit` in the order `keys`, in one statement: the
+    filter, the order and any OFFSET run over the ids alone (which indexes can answer
+    without visiting the rows, e.g. a name search through applicant_names_by_id), and
+    only the page's rows are then read whole ("deferred join")."""
+    if limit <= 0:
+        return []
     ids = queryset.order_by(*keys).values("pk")[offset : offset + limit]
     # The page's rows by id alone: with the list's filters repeated here the planner
     # could choose to run them again over the whole list.

@@ -7,9 +7,14 @@ from django.utils.translation import gettext as _
 
 from legion.cases.instructions import instructions_email_queue
 from legion.cases.letters import travel_letter_issue
-from legion.cases.models import Case, TravelInstructions, VisaDecision
+from legion.cases.models import Case, TravelInstructions, VisaDecision, VisaType
 from legion.cases.services import TransitionRefused, case_apply, case_check, case_lock
 from legion.missions.actors import Actor
+
+
+def visa_type_labels() -> list[str]:
+    """The visa types staff pick from, by their English label (what the decision keeps)."""
+    return list(VisaType.objects.filter(is_active=True).values_list("label_en", flat=True))
 
 
 def visa_issue(

@@ -48,7 +48,7 @@ class TranslatedField:
 
 
 def translated_fields() -> list[TranslatedField]:
-    """Every field registered for translation (legion/content/translation.py), in a
+    """Every field registered for translation (each app's translation.py), in a
     stable order."""
     found = [
         TranslatedField(model, name)

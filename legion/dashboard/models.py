@@ -117,3 +117,42 @@ class ServiceCount(_Counter):
                 name="service_count_cell",
             )
         ]
+
+
+class StageTarget(models.Model):
+    """How long a case should stay in a stage: a warning and a breach time.
+
+    One row without a mission is the default for every mission; a row for a mission
+    overrides it there. Administrators edit them in the admin."""
+
+    mission = models.ForeignKey(
+        "missions.Mission",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="stage_targets",
+        help_text="Empty: the default for every mission.",
+    )
+    stage = models.CharField(max_length=30, choices=CaseState)
+    warning_days = models.DecimalField(max_digits=5, decimal_places=1)
+    target_days = models.DecimalField(max_digits=5, decimal_places=1)
+
+    class Meta:
+        ordering = ["mission__name", "stage"]
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "stage"], name="stage_target_once"),
+            models.UniqueConstraint(
+                fields=["stage"],
+                condition=models.Q(mission__isnull=True),
+                name="stage_target_default_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(warning_days__gt=0)
+                & models.Q(target_days__gt=models.F("warning_days")),
+                name="stage_target_warning_before_breach",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.mission.code if self.mission_id else "default"
+        return f"{where}: {self.stage} within {self.target_days} days"

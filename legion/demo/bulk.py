@@ -135,13 +135,33 @@ DOCUMENT_FILES = {
     Document.Kind.PHOTO: ("photo.jpg", "image/jpeg"),
 }
 PORTAL_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
+# The most rows one case can write to each table (with room to spare): the size of a
+# parallel process's block of ids per case.
+ROWS_PER_CASE = {
+    Applicant: 1,
+    Case: 1,
+    InterviewSlot: 2,
+    Interview: 2,
+    Assessment: 3,
+    Document: 8,
+    ServiceRecord: 2,
+    VisaDecision: 2,
+    TravelInstructions: 2,
+    Acknowledgement: 4,
+    CaseEvent: 40,
+}
 SLOT_CAPACITY = 4
 SLOT_MINUTES = 30
 
 
-def _reference(rng: random.Random, seen: set[str]) -> str:
+def _reference(rng: random.Random, seen: set[str], part: tuple[int, int] = (0, 1)) -> str:
+    """A new reference; with `part` = (k, n) only those whose first letter's place in
+    the alphabet is k modulo n, so n processes never make the same one."""
+    k, n = part
     while True:
         bits = rng.getrandbits(40)
+        if (bits & 31) % n != k:
+            continue
         chars = "".join(REFERENCE_ALPHABET[(bits >> (5 * i)) & 31] for i in range(8))
         reference = f"LGN-{chars[:4]}-{chars[4:]}"
         if reference not in seen:
@@ -227,13 +247,24 @@ class _Table:
 
 class _Ids:
     """The next free primary key of each table (explicit ids let rows refer to each
-    other within one chunk without reading anything back)."""
+    other within one chunk without reading anything back). A process of a parallel
+    fill takes its ids from a block of its own (`block`), and never beyond its end."""
 
     def __init__(self, models_: Iterable[type[models.Model]]) -> None:
         self.next = {m: (m.objects.aggregate(top=Max("id"))["top"] or 0) + 1 for m in models_}
+        self.end: dict[type[models.Model], int] = {}
+
+    def block(self, start: dict, cases: int, part: int) -> None:
+        """Ids for `cases` cases from part number `part` of blocks starting at `start`."""
+        for model in self.next:
+            size = cases * ROWS_PER_CASE[model]
+            self.next[model] = start[model] + part * size
+            self.end[model] = self.next[model] + size
 
     def take(self, model: type[models.Model]) -> int:
         value = self.next[model]
+        if model in self.end and value >= self.end[model]:
+            raise RuntimeError(f"Bulk fill ran out of ids for {model.__name__}.")
         self.next[model] = value + 1
         return value
 
@@ -299,7 +330,22 @@ def _label(user: Any) -> str:
 class _Generator:
     """Writes one chunk of cases with everything that belongs to them."""
 
-    def __init__(self, *, seed: int, now: dt.datetime, missions: dict[str, Mission]) -> None:
+    # Every table written, in the order of their foreign keys.
+    MODELS = (
+        Applicant,
+        Case,
+        InterviewSlot,
+        Interview,
+        Assessment,
+        Document,
+        ServiceRecord,
+        VisaDecision,
+        TravelInstructions,
+        Acknowledgement,
+        CaseEvent,
+    )
+
+    def __init__(self, *, seed: int | str, now: dt.datetime, missions: dict[str, Mission]) -> None:
         self.rng = random.Random(seed)  # noqa: S311 (reproducible demo data, not secrets)
         # Addresses from a generator of their own: the other data stay those of the seed.
         self.address_rng = random.Random(f"{seed}-addresses")  # noqa: S311
@@ -320,22 +366,7 @@ class _Generator:
         self.state_weights = [STATE_WEIGHTS[s] for s in self.states]
         self.rejections = list(REJECTION_WEIGHTS)
         self.rejection_weights = list(REJECTION_WEIGHTS.values())
-        self.tables = {
-            model: _Table(model, now)
-            for model in (
-                Applicant,
-                Case,
-                InterviewSlot,
-                Interview,
-                Assessment,
-                Document,
-                ServiceRecord,
-                VisaDecision,
-                TravelInstructions,
-                Acknowledgement,
-                CaseEvent,
-            )
-        }
+        self.tables = {model: _Table(model, now) for model in self.MODELS}
         self.ids = _Ids(self.tables)
         names = self.tables[Document].attnames
         self.document_columns = [
@@ -344,6 +375,7 @@ class _Generator:
         ]
         self.advisories: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.seen: set[str] = set()
+        self.part = (0, 1)  # (this process, of how many): see _reference
         self.skip_triggers = _may_skip_triggers()
 
     # ------------------------------------------------------------------ helpers
@@ -396,7 +428,9 @@ class _Generator:
                 mission_id=mission_id,
                 starts_at=start,
                 ends_at=start + dt.timedelta(minutes=SLOT_MINUTES),
-                location=f"{slots.mission.name}, {slots.mission.city}: interview room {rooms}",
+                # Processes of a parallel fill number their rooms apart.
+                location=f"{slots.mission.name}, {slots.mission.city}: interview room "
+                f"{(rooms - 1) * self.part[1] + self.part[0] + 1}",
                 capacity=SLOT_CAPACITY,
             )
         entry[1] += 1
@@ -456,7 +490,7 @@ class _Generator:
         assigned = "start_review" in actions and rng.random() < 0.8
         tables[Case].add(
             id=case_id,
-            reference=_reference(rng, self.seen),
+            reference=_reference(rng, self.seen, self.part),
             mission_id=mission.pk,
             applicant_id=applicant_id,
             state=target,
@@ -716,30 +750,121 @@ def cases_bulk_generate(
     seed: int = 1,
     batch_size: int = 5000,
     progress: Callable[[int, int], None] | None = None,
+    processes: int = 1,
 ) -> int:
     """Add `count` applicants with cases, documents, interviews, visas, instructions and
     event histories in chunks of `batch_size`; returns the count.
 
     Needs the demo missions and their staff (`demo_configure()`); cases go to the
-    mission of the applicant's nationality as in the realistic path.
+    mission of the applicant's nationality as in the realistic path. On PostgreSQL
+    `processes` > 1 shares the work among that many processes, each with its own
+    connection, random generator (seeded from `seed`), block of ids and share of the
+    references: generating rows in Python is most of the work, and one process keeps
+    one core busy.
     """
-    if count < 0 or batch_size < 1:
-        raise ValueError("The count must not be negative and the batch size at least 1.")
+    if count < 0 or batch_size < 1 or processes < 1:
+        raise ValueError("The count must not be negative, the batch size and processes at least 1.")
     missions = {m.code: m for m in Mission.objects.all()}
     if not missions:
         raise ValueError("No missions: run `legion demo` (or demo_configure()) first.")
-    generator = _Generator(seed=seed, now=timezone.now(), missions=missions)
-    if count < 100_000:  # a re-run with the same seed must not collide with itself
-        generator.seen = set(Case.objects.values_list("reference", flat=True))
+    now = timezone.now()
+    if processes == 1 or connection.vendor != "postgresql" or count < 2 * batch_size:
+        generator = _Generator(seed=seed, now=now, missions=missions)
+        if count < 100_000:  # a re-run with the same seed must not collide with itself
+            generator.seen = set(Case.objects.values_list("reference", flat=True))
+        reported = [0]
+
+        def report(size: int) -> None:
+            reported[0] += size
+            if progress is not None:
+                progress(reported[0], count)
+
+        done = _fill(generator, count, batch_size, report)
+        models_ = list(generator.tables)
+    else:
+        done, models_ = _fill_in_parallel(
+            count=count,
+            seed=seed,
+            now=now,
+            missions=missions,
+            batch_size=batch_size,
+            processes=processes,
+            progress=progress,
+        )
+    # Explicit ids were written: move PostgreSQL's sequences past them (no-op on SQLite).
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), models_):
+            cursor.execute(statement)
+    return done
+
+
+def _fill(generator: _Generator, count: int, batch_size: int, done_one: Callable) -> int:
     done = 0
     while done < count:
         size = min(batch_size, count - done)
         generator.chunk(size)
         done += size
-        if progress is not None:
-            progress(done, count)
-    # Explicit ids were written: move PostgreSQL's sequences past them (no-op on SQLite).
-    with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), list(generator.tables)):
-            cursor.execute(statement)
+        done_one(size)
     return done
+
+
+def _fill_in_parallel(
+    *, count, seed, now, missions, batch_size, processes, progress
+) -> tuple[int, list]:
+    """Fork `processes` children; each fills its share of the count with ids from its own
+    block. The parent only reports progress and waits; a child's failure is raised."""
+    import multiprocessing
+    from queue import Empty
+
+    from django.db import connections
+
+    probe = _Ids(_Generator.MODELS)
+    start = dict(probe.next)
+    shares = [count // processes + (1 if k < count % processes else 0) for k in range(processes)]
+    largest = max(shares)
+    connections.close_all()  # each child opens its own connection
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    children = [
+        context.Process(
+            target=_child,
+            args=(queue, k, processes, shares[k], largest, seed, now, missions, start, batch_size),
+        )
+        for k in range(processes)
+    ]
+    for child in children:
+        child.start()
+    done, finished, failure = 0, 0, None
+    while finished < processes:
+        try:
+            kind, value = queue.get(timeout=5)
+        except Empty:
+            if any(child.is_alive() for child in children):
+                continue
+            break  # a child died without a word (killed): its exit code says so below
+        if kind == "chunk":
+            done += value
+            if progress is not None:
+                progress(done, count)
+        else:
+            finished += 1
+            failure = failure or (value if kind == "error" else None)
+    for child in children:
+        child.join()
+    if failure or any(child.exitcode for child in children):
+        raise RuntimeError(f"A bulk fill process failed: {failure or 'see its output'}")
+    return done, list(_Generator.MODELS)
+
+
+def _child(queue, part, processes, share, largest, seed, now, missions, start, batch_size):
+    try:
+        generator = _Generator(
+            seed=seed if part == 0 else f"{seed}-{part}", now=now, missions=missions
+        )
+        generator.part = (part, processes)
+        generator.ids.block(start, largest, part)
+        _fill(generator, share, batch_size, lambda size: queue.put(("chunk", size)))
+        queue.put(("done", None))
+    except Exception as exc:  # reported to the parent, which raises it
+        queue.put(("error", f"{type(exc).__name__}: {exc}"))
+        raise

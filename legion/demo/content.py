@@ -42,6 +42,10 @@ ENTRY_POINTS = {
 ASSEMBLY_POINT = "Lviv, main railway station, hall 2 — ask for the legion desk"
 CONTACTS = "Legion reception, Lviv: +380 32 000 0000 (24h); Signal: +380 67 000 0000"
 
+# The visa the legion's volunteers travel on (code, English label); other languages'
+# labels are in legion/locale/*/LC_MESSAGES/content.po.
+VISA_TYPES = [("D", "D (long stay, volunteer)")]
+
 # (username suffix, role) for every mission; HQ users are listed apart.
 MISSION_STAFF: list[tuple[str, str]] = [
     ("officer", Role.CONSULAR_OFFICER),

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from legion.advisories.models import Advisory, AdvisoryText
 from legion.cases.eligibility import DEFAULT_PARAMETERS
-from legion.cases.models import EligibilityRule
+from legion.cases.models import EligibilityRule, VisaType
 from legion.content.catalogues import catalogues_import_all
 from legion.demo import content
 from legion.interviews.models import InterviewSlot
@@ -169,6 +169,11 @@ def eligibility_rules_create() -> None:
         EligibilityRule.objects.get_or_create(code=code, defaults={"parameters": parameters})
 
 
+def visa_types_create() -> None:
+    for code, label in content.VISA_TYPES:
+        VisaType.objects.update_or_create(code=code, defaults={"label": label})
+
+
 def slots_create(missions: dict[str, Mission], *, weeks: int = 2) -> int:
     """Weekday interview slots, 09:00–17:00 every 45 minutes, from tomorrow on."""
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
@@ -212,6 +217,7 @@ def demo_configure() -> tuple[dict[str, Mission], list[Login]]:
     logins = staff_create(missions)
     advisories_create()
     eligibility_rules_create()
+    visa_types_create()
     if not InterviewSlot.objects.filter(starts_at__gt=timezone.now()).exists():
         slots_create(missions)
     watchlist_demo_import()

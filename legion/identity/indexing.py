@@ -8,10 +8,10 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
-from psycopg.types.json import Jsonb
 
 from legion.cases.models import Applicant
 from legion.cases.states import CaseState
+from legion.crypto import seal_json
 from legion.identity.models import ApplicantFeatures, IdentityKey, WatchlistEntry
 from legion.identity.people import applicant_people, entry_people, passport_keyer, people_keys
 
@@ -49,7 +49,9 @@ def applicants_index_missing(*, batch_size: int = 5000, progress: Any = None) ->
             )
         with transaction.atomic():
             if connection.vendor == "postgresql":
-                _copy(_FEATURES, "(applicant_id, variants, updated_at)", features, json_column=1)
+                # Sealed here (COPY bypasses the field): the features are never plain.
+                sealed = [(a, seal_json(v), t) for a, v, t in features]
+                _copy(_FEATURES, "(applicant_id, variants, updated_at)", sealed)
                 _copy(_KEYS, f"({_qn('key')}, applicant_id)", keys)
             else:
                 ApplicantFeatures.objects.bulk_create(
@@ -98,13 +100,11 @@ def identity_keys_rebuild(*, batch_size: int = 5000) -> int:
     return done
 
 
-def _copy(table: str, columns: str, rows: list[tuple], *, json_column: int | None = None) -> None:
+def _copy(table: str, columns: str, rows: list[tuple]) -> None:
     """COPY rows into a PostgreSQL table (several times faster than INSERT)."""
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} {columns} FROM STDIN") as copy,
     ):
         for row in rows:
-            if json_column is not None:
-                row = (*row[:json_column], Jsonb(row[json_column]), *row[json_column + 1 :])
             copy.write_row(row)

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from legion.crypto import EncryptedJSONField
+
 
 class ReviewStatus(models.TextChoices):
     OPEN = "open", _("Open")
@@ -90,8 +92,9 @@ class WatchlistHit(ReviewDecision):
 
 class ApplicantFeatures(models.Model):
     """Normalised matching features of a submitted applicant (names in every known
-    romanisation, phonetic keys, date of birth, home address); never the passport number, which
-    stays encrypted on the applicant and is opened only to compare candidates."""
+    romanisation, phonetic keys, date of birth, home address), sealed; never the passport
+    number, which stays encrypted on the applicant and is opened only to compare
+    candidates."""
 
     applicant = models.OneToOneField(
         "cases.Applicant",
@@ -99,7 +102,9 @@ class ApplicantFeatures(models.Model):
         primary_key=True,
         related_name="identity_features",
     )
-    variants = models.JSONField(default=list)
+    # Sealed: normalised names, birth date and home are as telling as the applicant's own
+    # record (the home is sealed there). Opened only to score a candidate.
+    variants = EncryptedJSONField(default=list)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

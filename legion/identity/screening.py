@@ -134,7 +134,7 @@ def _candidates_sql(case: Case, keys: set[str]) -> tuple[str, list]:
     duplicate_sql, duplicate_params = _one_of(duplicate_keys(keys))
     any_keys, any_params = _one_of(keys)
     sql = f"""
-        SELECT 'a', c.id, a.passport_number, f.variants, NULL, NULL, NULL
+        SELECT 'a', c.id, a.passport_number, f.variants, NULL, NULL, NULL, NULL
         FROM (SELECT DISTINCT applicant_id FROM {_KEYS}
               WHERE {_qn("key")} {duplicate_sql} AND applicant_id IS NOT NULL
                 AND applicant_id <> %s
@@ -147,7 +147,7 @@ def _candidates_sql(case: Case, keys: set[str]) -> tuple[str, list]:
             WHERE (d.case_id = %s AND d.other_case_id = c.id)
                OR (d.case_id = c.id AND d.other_case_id = %s))
         UNION ALL
-        SELECT 'e', e.id, NULL, e.properties, e.source, e.entity_id, e.caption
+        SELECT 'e', e.id, NULL, NULL, e.properties, e.source, e.entity_id, e.caption
         FROM {_ENTRIES} e
         WHERE e.active AND e.id IN (
             SELECT entry_id FROM {_KEYS}
@@ -214,17 +214,19 @@ def case_screen(*, case: Case) -> ScreeningResult:
     result = ScreeningResult()
     ours = applicant_people(case.applicant)
     passport_field = Applicant._meta.get_field("passport_number")
+    variants_field = ApplicantFeatures._meta.get_field("variants")
     candidates: list[tuple[int, list[Person]]] = []
     entries: list[WatchlistEntry] = []
     for row in _screening_rows(case, ours):
-        kind, pk, passport, data, source, entity_id, caption = row
-        data = json.loads(data) if isinstance(data, str) else data
+        kind, pk, passport, sealed, data, source, entity_id, caption = row
         if kind == "a":
+            data = variants_field.from_db_value(sealed, None, connection)
             # Review items keep no values (see review_explanation): the candidate's
             # stored features and its passport number are all the scoring needs.
             passport = passport_field.from_db_value(passport, None, connection)
             candidates.append((pk, stored_people(data, {"passport_number": passport or ""})))
         else:
+            data = json.loads(data) if isinstance(data, str) else data
             entries.append(
                 WatchlistEntry(
                     pk=pk, source=source, entity_id=entity_id, caption=caption, properties=data

@@ -110,6 +110,7 @@ class StateCollector(Collector):
             ("outbox", self.outbox),
             ("screening", self.screening),
             ("audit chain", self.audit_chain),
+            ("scheduled jobs", self.scheduled_jobs),
         ):
             try:
                 yield from read()
@@ -187,6 +188,27 @@ class StateCollector(Collector):
             "Time of the newest audit entry.",
             value=head["created_at"].timestamp() if head else 0.0,
         )
+
+    def scheduled_jobs(self) -> Iterator[GaugeMetricFamily]:
+        from legion.operations.models import ScheduledJob
+
+        failures = GaugeMetricFamily(
+            "legion_scheduled_job_failures",
+            "Consecutive failures of a scheduled job (0 after a success).",
+            labels=["job"],
+        )
+        succeeded = GaugeMetricFamily(
+            "legion_scheduled_job_last_success_timestamp_seconds",
+            "When a scheduled job last succeeded (alert when too old).",
+            labels=["job"],
+        )
+        for name, count, at in ScheduledJob.objects.values_list(
+            "name", "failures", "last_succeeded_at"
+        ):
+            failures.add_metric([name], float(count))
+            succeeded.add_metric([name], at.timestamp() if at else 0.0)
+        yield failures
+        yield succeeded
 
 
 def exposition() -> bytes:

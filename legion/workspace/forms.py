@@ -4,12 +4,14 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
+from django.utils.html import format_html, format_html_join
 from django_countries import countries
 
 from legion.cases.instructions import DOCUMENTS_TO_BRING, EQUIPMENT
 from legion.cases.intake import LANGUAGE_LEVELS
 from legion.cases.languages import SPOKEN_LANGUAGES, language_name
 from legion.cases.models import ServiceRecord
+from legion.cases.travel import visa_type_labels
 from legion.interviews.models import Assessment
 
 
@@ -128,11 +130,33 @@ class ConsularAssessmentForm(forms.Form):
         return data
 
 
+class DatalistInput(forms.TextInput):
+    """A text input that suggests values (an HTML datalist) and still takes any text."""
+
+    def __init__(self, options: list[str], attrs: dict | None = None) -> None:
+        super().__init__(attrs)
+        self.options = options
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        list_id = f"{(attrs or {}).get('id', name)}-options"
+        field = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join("", '<option value="{}">', ((o,) for o in self.options))
+        return field + format_html('<datalist id="{}">{}</datalist>', list_id, options)
+
+
 class VisaIssueForm(forms.Form):
-    visa_type = forms.CharField(max_length=60, initial="D (long stay)")
+    visa_type = forms.CharField(
+        max_length=60, help_text="One of the legion's visa types, or another as printed."
+    )
     visa_number = forms.CharField(max_length=40)
     valid_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     valid_until = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        labels = visa_type_labels()
+        self.fields["visa_type"].widget = DatalistInput(labels)
+        self.fields["visa_type"].initial = labels[0] if labels else "D (long stay)"
 
     def clean(self):
         data = super().clean()

@@ -19,6 +19,7 @@ from legion.cases.policy import MissionAccess, cases_for
 from legion.cases.states import OPEN_STATES, CaseState
 from legion.conversation.selectors import conversation_case_ids
 from legion.crypto import identity_number_index
+from legion.dashboard.service_levels import DUE_CHOICES, case_service_levels, due_cases
 from legion.identity.normalise import name_forms
 from legion.interviews.models import Assessment, Interview, InterviewSlot
 from legion.interviews.selectors import LIVE
@@ -65,6 +66,7 @@ class QueueFilters:
     nationality: str = ""
     sort: str = "submitted"
     conversation: str = ""
+    due: str = ""  # service levels: "soon" or "overdue" in the current stage
 
     @classmethod
     def from_query(cls, params: Any) -> QueueFilters:
@@ -79,6 +81,7 @@ class QueueFilters:
             nationality=params.get("nationality", "").strip().upper()[:2],
             sort=sort if sort in SORTS else "submitted",
             conversation=conversation if conversation in CONVERSATION_CHOICES else "",
+            due=params.get("due", "") if params.get("due", "") in DUE_CHOICES else "",
         )
 
     def as_query(self, **changes: str) -> dict[str, str]:
@@ -89,6 +92,7 @@ class QueueFilters:
             "nationality": self.nationality,
             "sort": self.sort,
             "conversation": self.conversation,
+            "due": self.due,
             **changes,
         }
         return {k: v for k, v in values.items() if v}
@@ -189,6 +193,8 @@ def mission_queue(*, actor: Actor, mission: Mission, filters: QueueFilters) -> Q
         cases = cases.filter(applicant__nationality=filters.nationality)
     if filters.conversation:
         cases = cases.filter(pk__in=conversation_case_ids(filters.conversation))
+    if filters.due:
+        cases = cases.filter(due_cases(mission_id=mission.pk, which=filters.due))
     if filters.q:
         sees_passports = MissionAccess.of(actor, mission).searches_passports
         cases = _search(cases, filters.q, by_passport=sees_passports)
@@ -241,6 +247,7 @@ def queue_page_details(cases: list[Case]) -> list[Case]:
     by_id = {case.pk: case for case in cases}
     for case in cases:
         case.documents_total = case.documents_verified = case.documents_rejected = 0
+        case.service_level = None
         if not hasattr(case, "interview_at"):
             case.interview_at = None
     if not by_id:
@@ -260,6 +267,9 @@ def queue_page_details(cases: list[Case]) -> list[Case]:
         case.documents_total = row["total"]
         case.documents_verified = row["verified"]
         case.documents_rejected = row["rejected"]
+    levels = case_service_levels(case_ids=list(by_id), mission_id=cases[0].mission_id)
+    for case in cases:
+        case.service_level = levels.get(case.pk)
     live = Interview.objects.filter(case_id__in=by_id, status__in=LIVE).values_list(
         "case_id", "slot__starts_at"
     )

@@ -38,11 +38,11 @@ def test_visa_decision_page_asks_for_password_and_code_first(case, officer, atta
 
 def test_statistics_export_asks_for_password_and_code_first(analyst, london):
     client = signed_in(analyst)
-    response = client.get(reverse("reports:export"))
+    response = client.get(reverse("dashboard:csv", args=["all"]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:reauth"))
     client.reauthenticate()
-    exported = client.get(reverse("reports:export"))
+    exported = client.get(reverse("dashboard:csv", args=["all"]))
     assert exported.status_code == 200
     assert AuditEntry.objects.filter(action="export", actor_id=analyst.pk).exists()
 

@@ -37,7 +37,7 @@ def expected(cases, *, descending: bool) -> list[int]:
     rows = list(cases.values_list("submitted_at", "pk"))
     known = sorted((r for r in rows if r[0] is not None), reverse=descending)
     unknown = sorted((r for r in rows if r[0] is None), reverse=descending)
-    return [pk for _, pk in (unknown + known if descending else known + unknown)]
+    return [pk for _, pk in known + unknown]  # never submitted: last, either way
 
 
 def walk_forward(cases, order, per_page):

@@ -161,3 +161,21 @@ def test_instructions_start_from_the_missions_texts_in_the_applicants_language(c
 def test_catalogues_sit_beside_the_interface_catalogues():
     for language in ("uk", "ja"):
         assert Path(f"legion/locale/{language}/LC_MESSAGES/content.po").exists()
+
+
+def test_the_visa_type_reads_in_the_applicants_language_and_staff_pick_from_the_list(case):
+    from legion.cases.models import VisaDecision, VisaType
+    from legion.workspace.forms import VisaIssueForm
+
+    VisaType.objects.create(
+        code="D", label="D (long stay, volunteer)", label_uk="D (довгострокова)"
+    )
+    visa = VisaDecision(case=case, decision="issued", visa_type="D (long stay, volunteer)")
+    with translation.override("uk"):
+        assert visa.visa_type_label == "D (довгострокова)"
+    with translation.override("ja"):
+        assert visa.visa_type_label == "D (long stay, volunteer)"
+    assert VisaDecision(case=case, visa_type="Z (other)").visa_type_label == "Z (other)"
+    html = str(VisaIssueForm()["visa_type"])
+    assert 'list="id_visa_type-options"' in html
+    assert '<datalist id="id_visa_type-options"><option value="D (long stay, volunteer)">' in html

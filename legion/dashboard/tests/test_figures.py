@@ -167,3 +167,20 @@ def test_concurrent_transitions_lose_no_count_and_never_deadlock(
     counts = dict(CaseCount.objects.exclude(n=0).values_list("state", "n"))
     assert counts == {"rejected": 6, "in_review": 6, "on_hold": 12}
     assert figures_check().differences == {}
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_bulk_demo_data_is_counted_by_the_recount_demo_runs():
+    """`legion demo --bulk` copies rows around the services; the command recounts."""
+    import io
+
+    from legion.cases.models import Case
+
+    out = io.StringIO()
+    call_command("demo", "--applicants", "0", "--bulk", "400", "--processes", "1", stdout=out)
+    assert "Statistics recounted" in out.getvalue()
+    submitted = Case.objects.exclude(submitted_at=None).exclude(state="draft").count()
+    assert sum(CaseCount.objects.values_list("n", flat=True)) == submitted > 300
+    assert figures_check().differences == {}
+    assert CaseFigures.objects.count() == submitted

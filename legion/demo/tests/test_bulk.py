@@ -98,3 +98,29 @@ def test_bulk_passport_numbers_are_sealed_and_found_by_their_blind_index():
         cursor.execute("SELECT passport_number FROM cases_applicant WHERE id = %s", [applicant.pk])
         stored = bytes(cursor.fetchone()[0])
     assert stored.startswith(b"LG1") and number.encode() not in stored
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="parallel fills are for PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_parallel_fill_writes_each_case_once_with_its_own_ids_and_references():
+    from legion.cases.models import CaseEvent, Document
+    from legion.testing import factories as f
+
+    demo_configure()
+    done = []
+    count = cases_bulk_generate(
+        count=900, seed=8, batch_size=200, processes=2, progress=lambda n, _: done.append(n)
+    )
+    assert count == 900 == Case.objects.count()
+    assert done[-1] == 900
+    assert Case.objects.values("reference").distinct().count() == 900
+    assert Case.objects.values("applicant").distinct().count() == 900
+    # Both processes wrote whole cases: every submitted case has its documents and events.
+    submitted = Case.objects.exclude(state=CaseState.DRAFT)
+    assert not submitted.filter(documents__isnull=True).exists()
+    assert not submitted.filter(events__isnull=True).exists()
+    assert Document.objects.values("case").distinct().count() >= submitted.count()
+    assert CaseEvent.objects.count() > 7 * 900
+    # The sequences were moved past the ids written: the ORM can add a case after them.
+    highest = max(Case.objects.values_list("pk", flat=True))
+    assert f.CaseFactory(mission=Mission.objects.first()).pk > highest

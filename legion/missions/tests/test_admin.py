@@ -258,7 +258,8 @@ def test_a_new_version_needs_a_new_acknowledgement(browser, case):
     text = advisory.texts.get()
     url = f"/admin/advisories/advisory/{advisory.pk}/change/"
     browser.post(url, advisory_post(advisory, [text_row(text)], stance="warned"))
-    assert not case_has_current_acknowledgements(case=case)
+    # A new request reads the case afresh (a case keeps its advisories for one request).
+    assert not case_has_current_acknowledgements(case=Case.objects.get(pk=case.pk))
 
 
 # ---------------------------------------------------------------- interview slots

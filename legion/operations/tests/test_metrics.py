@@ -112,6 +112,7 @@ def test_no_label_holds_personal_data_or_a_case_reference(
         "queue",
         "channel",
         "kind",
+        "job",
         "le",
     }
 

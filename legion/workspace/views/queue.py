@@ -17,6 +17,7 @@ from legion.cases.paging import InvalidCursor
 from legion.cases.policy import MissionAccess, case_assignees, cases_for, mission_for
 from legion.cases.services import CaseError, case_assign, cases_bulk_transition
 from legion.cases.states import CaseState
+from legion.dashboard.service_levels import DUE_CHOICES
 from legion.interviews.slots import interviews_bulk_book
 from legion.missions.actors import Actor
 from legion.workspace.access import staff_view
@@ -91,6 +92,7 @@ def queue(request: HttpRequest, mission: str) -> HttpResponse:
         "sort_labels": SORT_LABELS,
         "assigned_choices": ASSIGNED_CHOICES,
         "conversation_choices": CONVERSATION_CHOICES,
+        "due_choices": DUE_CHOICES,
         "nationalities": [
             (code, countries.name(code))
             for code in mission_nationalities(

@@ -55,7 +55,15 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, if_empty, applicants, seed, bulk, code=False, **options):
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            metavar="P",
+            help="Processes sharing a --bulk fill on PostgreSQL (bench/bulk_fill.py compares).",
+        )
+
+    def handle(self, *args, if_empty, applicants, seed, bulk, code=False, processes=1, **options):
         if settings.PRODUCTION:
             raise CommandError("Refusing to load demo data with LEGION_ENV=production.")
         if code:
@@ -75,8 +83,18 @@ class Command(BaseCommand):
             for reference, message in result.stopped:
                 self.stderr.write(f"  {reference} stopped early: {message}")
         if bulk:
-            created = cases_bulk_generate(count=bulk, seed=seed, progress=self._progress)
+            if processes < 1:
+                raise CommandError("--processes must be at least 1.")
+            created = cases_bulk_generate(
+                count=bulk, seed=seed, progress=self._progress, processes=processes
+            )
             self.stdout.write(f"{created} bulk cases added.")
+            # The bulk path copies rows around the case services, so the statistics'
+            # reaction to case events never saw them: count them once, in full.
+            from legion.dashboard.figures import figures_rebuild
+
+            result = figures_rebuild()
+            self.stdout.write(f"Statistics recounted ({result.cells} cells).")
         self._print_states()
         self._print_reviews()
         self._print_logins(logins)

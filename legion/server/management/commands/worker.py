@@ -2,7 +2,7 @@
 beside `legion serve`: the worker of whichever queue TASKS configures, the database's
 (django-tasks-db) or Redis's (django-tasks-redis). At start it queues again every outbox
 message a previous worker left undelivered (killed mid-attempt, or its task lost), and
-books the daily reminder of requests for information if none waits."""
+ticks the scheduler of scheduled jobs every 30 seconds (legion.operations.scheduler)."""
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -10,8 +10,10 @@ from django.tasks import task_backends
 from django_tasks_redis import RedisTaskBackend
 from django_tasks_redis.management.commands.run_redis_tasks import Command as RedisWorker
 
-from legion.conversation.tasks import reminders_ensure_scheduled
+from legion.operations.scheduler import SchedulerThread, scheduled_jobs_ensure, scheduler_tick
 from legion.outbox.services import outbox_recover
+
+SCHEDULER_TICK_SECONDS = 30
 
 
 class Command(BaseCommand):
@@ -29,8 +31,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if recovered := outbox_recover():
             self.stderr.write(f"Outbox: {recovered} undelivered message(s) queued again.")
-        if reminders_ensure_scheduled():
-            self.stderr.write("Reminders of requests for information: daily run booked.")
+        # Scheduled jobs (retention, re-screening, outbox retries, reminders, the weekly
+        # report) are claimed by a tick beside the task loop; the reminders' own chain
+        # of tasks is no longer booked (the "reminders" job runs the same service).
+        scheduled_jobs_ensure()
+        if options["batch"]:
+            scheduler_tick()
+        else:
+            SchedulerThread(interval=SCHEDULER_TICK_SECONDS).start()
         if isinstance(task_backends["default"], RedisTaskBackend):
             queue = options["queue_name"]
             call_command(
