@@ -9,10 +9,12 @@ a case named in a watch-list review item, all at London, and a submitted case at
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -266,3 +268,49 @@ def test_every_face_shows_each_role_the_same_cases_and_the_same_parts(world, rol
             parts = parts - {"interview", "assessments"}
         expected = Seen(frozenset(parts), kinds)
         assert answers == dict.fromkeys(FACES, expected), f"{role} on {name}"
+
+
+# ------------------------------------------------------------------ no role in a face
+
+FACES_DIRS = ("legion/api", "legion/workspace", "legion/portal", "legion/reports")
+FACE_FILES = ("legion/identity/views.py", "legion/audit/views.py", "legion/cli.py")
+# Names that carry a role decision: the roles themselves and the actor's role questions.
+ROLE_NAMES = {"Role", "HQ_ROLES", "MISSION_ROLES", "SLOT_MANAGERS", "PIPELINE_ROLES"}
+ROLE_ATTRIBUTES = {"has_role", "hq_roles", "roles_at", "mission_ids", "memberships"}
+ROLE_ATTRIBUTES |= {"is_officer", "is_attache", "is_consul", "is_security"}
+
+
+def face_modules() -> list[Path]:
+    root = Path(__file__).resolve().parent.parent
+    found = [p for d in FACES_DIRS for p in (root / d).rglob("*.py")]
+    found += [root / f for f in FACE_FILES]
+    found += list((root / "legion").glob("*/management/commands/*.py"))
+    return sorted(p for p in found if "tests" not in p.parts and "migrations" not in p.parts)
+
+
+def role_references(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in ROLE_NAMES:
+            found.append(f"{path.name}:{node.lineno} {node.id}")
+        elif isinstance(node, ast.Attribute) and node.attr in ROLE_ATTRIBUTES:
+            found.append(f"{path.name}:{node.lineno} .{node.attr}")
+        elif isinstance(node, ast.alias) and node.name in ROLE_NAMES:
+            found.append(f"{path.name}:{node.lineno} import {node.name}")
+    return found
+
+
+def test_no_face_holds_a_role_check_of_its_own():
+    """Pages, API routers, commands and reports ask the access policy
+    (legion.cases.policy) what an actor may see and do; none looks at roles itself."""
+    modules = face_modules()
+    assert len(modules) > 40, "the scan found the faces"
+    found = [ref for path in modules for ref in role_references(path)]
+    assert found == [], f"role checks in faces: {found}"
+
+
+def test_the_scan_finds_a_role_check(tmp_path):
+    sample = tmp_path / "face.py"
+    sample.write_text("from legion.missions.models import Role\nok = a.has_role(Role.CONSUL, 1)\n")
+    assert len(role_references(sample)) == 3

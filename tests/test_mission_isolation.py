@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from legion.advisories.services import case_acknowledge_advisories
 from legion.api.tokens import api_token_create
 from legion.cases.models import Case, CaseEvent, Document, TravelLetter
+from legion.cases.policy import policy_consultations
 from legion.conversation.models import CaseMessage
 from legion.identity.models import DuplicateCandidate, WatchlistEntry, WatchlistHit
 from legion.interviews.models import InterviewSlot
@@ -187,6 +188,41 @@ API_OPERATIONS = {
     ("get", "/api/v1/applicant/case/slots"): APPLICANT,
     ("post", "/api/v1/applicant/case/interview"): APPLICANT,
     ("post", "/api/v1/applicant/case/interview/cancellation"): APPLICANT,
+}
+
+
+API_OPERATIONS |= {
+    ("post", "/api/v1/cases/{reference}/submission"): CASE,
+    ("post", "/api/v1/cases/bulk/document-verifications"): CASE,
+    # The applicant's own API: an applicant token opens its own case only; a staff token
+    # opens nothing there.
+    ("post", "/api/v1/applicant/drafts"): PUBLIC,
+    ("post", "/api/v1/applicant/access-emails"): PUBLIC,
+    ("post", "/api/v1/applicant/sessions"): PUBLIC,
+    **{
+        (method, f"/api/v1/applicant/{tail}"): APPLICANT
+        for method, tail in (
+            ("delete", "session"),
+            ("get", "case"),
+            ("patch", "case/answers"),
+            ("post", "case/mission"),
+            ("post", "case/languages"),
+            ("delete", "case/languages/{code}"),
+            ("post", "case/service-records"),
+            ("delete", "case/service-records/{record_id}"),
+            ("get", "case/advisories"),
+            ("post", "case/advisory-acknowledgement"),
+            ("post", "case/documents"),
+            ("delete", "case/documents/{document_id}"),
+            ("post", "case/submission"),
+            ("post", "case/withdrawal"),
+            ("get", "case/messages"),
+            ("post", "case/messages"),
+            ("get", "case/slots"),
+            ("post", "case/interview"),
+            ("post", "case/interview/cancellation"),
+        )
+    },
 }
 
 
@@ -406,6 +442,58 @@ def test_every_route_and_api_operation_is_classified(client):
     schema = client.get("/api/v1/openapi.json").json()
     operations = {(m, p) for p, ops in schema["paths"].items() for m in ops}
     assert operations - set(API_OPERATIONS) == set(), "Classify these in API_OPERATIONS"
+
+
+# What a route of each kind must ask the access policy (legion.cases.policy) before it
+# answers: which cases, which mission, or what the staff member may do.
+ASKS = {CASE: "case", MISSION: "mission", REVIEW: "staff", STAFF: None}
+
+
+def test_every_route_and_api_operation_asks_the_access_policy(world):
+    """A page or operation that answers about cases or missions without asking the policy
+    (its own query, its own role check) fails here, whatever else it does."""
+    user = world.foreign_staff["ottawa officer"]
+    browser = staff_client(user)
+    for route in project_routes():
+        kind = kind_of(route)
+        if kind not in ASKS:
+            continue
+        url = url_for(route, world)
+        for method in ("get", "post"):
+            with policy_consultations() as asked:
+                response = getattr(browser, method)(url)
+            if response.status_code == 405:
+                continue
+            expected = ASKS[kind]
+            assert asked if expected is None else expected in asked, (
+                f"{method.upper()} {url} answered without asking the policy ({asked})"
+            )
+    _, raw = api_token_create(username=user.username, name="policy", scope="read_write")
+    api = Client(headers={"Authorization": f"Bearer {raw}"})
+    schema = Client().get("/api/v1/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            kind = API_OPERATIONS[(method, path)]
+            if kind not in ASKS:
+                continue
+            url = (
+                path.replace("{reference}", world.case_a.reference)
+                .replace("{code}", world.case_a.mission.code)
+                .replace("{kind}", "military")
+                .replace("{document_id}", str(world.document_a.pk))
+            )
+            with policy_consultations() as asked:
+                if method == "get":
+                    api.get(url)
+                elif path.endswith("/documents"):  # a file upload
+                    api.post(url, {"kind": "other", "file": files.pdf()})
+                else:
+                    body = json.dumps(_api_body(path, world))
+                    getattr(api, method)(url, body, content_type="application/json")
+            expected = ASKS[kind]
+            assert asked if expected is None else expected in asked, (
+                f"API {method.upper()} {path} answered without asking the policy ({asked})"
+            )
 
 
 def test_staff_of_another_mission_get_404_for_every_case_and_mission_route(world):

@@ -163,6 +163,8 @@ NO_API: dict[str, str] = {
     "legion.cases.policy.missions_for": "the workspace's navigation: the missions the user "
     "works at; GET /missions lists every mission",
     "legion.cases.policy.mission_for": "the workspace's queue and calendar of one mission",
+    "legion.cases.policy.case_assignees": "the assignment menu's officers; the API takes a "
+    "username (POST /cases/{reference}/assignment)",
     "legion.exports.services.case_export_request": "deliberately a page: an export of "
     "personal data follows a re-authentication with password and code, which a token "
     "cannot give; integrations page through GET /cases",

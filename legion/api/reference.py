@@ -3,12 +3,13 @@
 import datetime as dt
 
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
 from ninja.errors import HttpError
 
 from legion.api.schemas import Error, MissionOut, SlotOut, StatisticsOut, ValidationErrorOut
+from legion.cases.policy import SEE_SLOTS, mission_for
 from legion.dashboard.access import statistics_scope
 from legion.dashboard.privacy import Figure
 from legion.dashboard.selectors import StatisticsFilter, by_mission, by_nationality, by_state
@@ -49,10 +50,7 @@ def mission_slots(
     """Interview slots of a mission from `start` (default today) to `end`, with how many
     places are booked; `available=true` lists only future slots with room. For staff of
     that mission and HQ."""
-    actor = Actor.staff(request.auth)
-    mission = Mission.objects.filter(code=code).first()
-    if mission is None or not (actor.roles_at(mission.pk) or actor.hq_roles()):
-        raise Http404("No such mission.")
+    mission = mission_for(Actor.staff(request.auth), code, action=SEE_SLOTS)
     if available:
         slots = open_slots(mission_id=mission.pk)
     else:

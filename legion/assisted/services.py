@@ -35,9 +35,10 @@ from legion.cases.intake import (
     draft_update,
 )
 from legion.cases.models import Case, Document
+from legion.cases.policy import TAKE_APPLICATIONS, MissionAccess
 from legion.cases.services import CaseError, TransitionRefused
 from legion.missions.actors import Actor
-from legion.missions.models import Mission, Role
+from legion.missions.models import Mission
 
 CHANNELS = ("phone", "email", "in_person", "import")
 DATE_FIELDS = ("date_of_birth", "passport_expiry")
@@ -215,8 +216,9 @@ def answers_read(
 
 
 def may_take_applications(*, actor: Actor, mission: Mission) -> bool:
-    """Consular officers of a mission take applications down for it."""
-    return actor.has_role(Role.CONSULAR_OFFICER, mission.pk)
+    """Whether this actor takes applications down for the mission (the access policy:
+    its consular officers)."""
+    return MissionAccess.of(actor, mission).may(TAKE_APPLICATIONS)
 
 
 def application_check(*, application: TakenApplication) -> dict[str, str]:

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_http_methods
 
 from legion.audit.break_glass import MIN_REASON_LENGTH, grants_for_mission_staff, grants_of
 from legion.cases.break_glass import break_glass_open
+from legion.cases.policy import StaffAccess
 from legion.cases.services import CaseError
-from legion.missions.models import Role
 from legion.workspace.access import staff_view
 
 
@@ -27,7 +27,7 @@ class BreakGlassForm(forms.Form):
 @staff_view
 def break_glass(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    if not actor.has_role(Role.HQ_SECURITY):
+    if not StaffAccess.of(actor).breaks_glass:
         return render(request, "workspace/no_role.html", status=403)
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

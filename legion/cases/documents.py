@@ -28,10 +28,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from legion.cases.models import Case, CaseEvent, Document
 from legion.cases.notifications import applicant_email_queue
 from legion.cases.pdf_inspection import PdfProblem, pdf_problem
+from legion.cases.policy import ADD_DOCUMENTS, REVIEW_DOCUMENTS, CaseAccess
 from legion.cases.services import CaseError, TransitionRefused, case_lock, record_event
 from legion.cases.states import CaseState
 from legion.missions.actors import Actor
-from legion.missions.models import Role
 
 # States in which documents can still be added: before and during the mission's review.
 UPLOAD_STATES = (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.IN_REVIEW)
@@ -183,9 +183,7 @@ def document_inspect(*, data: bytes, file_name: str) -> tuple[bytes, SniffedFile
 
 
 def _check_actor(case: Case, actor: Actor) -> None:
-    if actor.is_applicant or actor.is_system:
-        return
-    if not actor.has_role(Role.CONSULAR_OFFICER, case.mission_id):
+    if not CaseAccess.of(actor, case).may(ADD_DOCUMENTS):
         raise DocumentRefused(
             _("Only the applicant or a consular officer of this mission can add documents."),
             code="forbidden",
@@ -293,7 +291,7 @@ REJECTION_REASON_MAX = Document._meta.get_field("rejection_reason").max_length
 def _document_for_review(*, reference: str, document_id: int, actor: Actor) -> Document:
     """The document, with its case locked, after checking role and state."""
     case = case_lock(reference=reference, actor=actor)
-    if not actor.has_role(Role.CONSULAR_OFFICER, case.mission_id):
+    if not CaseAccess.of(actor, case).may(REVIEW_DOCUMENTS):
         raise TransitionRefused(
             _("Only consular officers of this mission review documents."), code="forbidden"
         )

@@ -25,10 +25,11 @@ from legion.cases.eligibility import active_rules, age_on
 from legion.cases.languages import SPOKEN_LANGUAGES, language_name
 from legion.cases.lifecycle import case_guard_check
 from legion.cases.models import Applicant, Case, CaseEvent, Document, ServiceRecord, Sex
+from legion.cases.policy import FILL_DRAFT, CaseAccess
 from legion.cases.services import CaseError, TransitionRefused, case_lock, case_submit, record_event
 from legion.cases.states import CaseState
 from legion.missions.actors import Actor
-from legion.missions.models import Mission, Role
+from legion.missions.models import Mission
 
 MAX_LANGUAGES = 10
 MAX_SERVICE_RECORDS = 10
@@ -65,11 +66,7 @@ def _minimum_age() -> int | None:
 def draft_lock(reference: str, actor: Actor) -> Case:
     """The draft, locked, if this actor may fill it in; refuses once it has been sent."""
     case = case_lock(reference=reference, actor=actor)
-    if not (
-        actor.is_applicant
-        or actor.is_system
-        or actor.has_role(Role.CONSULAR_OFFICER, case.mission_id)
-    ):
+    if not CaseAccess.of(actor, case).may(FILL_DRAFT):
         raise TransitionRefused(
             _("Only the applicant or a consular officer of this mission can change a draft."),
             code="forbidden",

@@ -24,7 +24,9 @@ outside one's scope is indistinguishable from one that does not exist.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,9 +37,10 @@ from legion.audit.services import audit_case_view
 from legion.cases.errors import CaseError
 from legion.cases.models import Case, Document
 from legion.cases.states import CaseState
-from legion.missions.models import HQ_ROLES, Mission, Role
+from legion.missions.models import HQ_ROLES, Membership, Mission, Role
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
     from django.http import HttpRequest
 
     from legion.missions.actors import Actor
@@ -55,6 +58,31 @@ class CaseNotFound(NotInScope):
 class MissionNotFound(NotInScope):
     def __init__(self, message: str = "") -> None:
         super().__init__(message or _("No such mission."), code="not_found")
+
+
+# ------------------------------------------------------------------ who asked
+
+# While a test (tests/test_mission_isolation.py) records, every question asked of the
+# policy is noted: "case" (which cases), "mission" (one mission), "staff" (what the
+# actor may do anywhere). A route that answers without asking fails that test.
+_consultations: ContextVar[list[str] | None] = ContextVar("policy_consultations", default=None)
+
+
+def _asked(what: str) -> None:
+    noted = _consultations.get()
+    if noted is not None:
+        noted.append(what)
+
+
+@contextmanager
+def policy_consultations() -> Iterator[list[str]]:
+    """Record which questions are asked of the policy inside the block."""
+    noted: list[str] = []
+    token = _consultations.set(noted)
+    try:
+        yield noted
+    finally:
+        _consultations.reset(token)
 
 
 # ------------------------------------------------------------------ scope extensions
@@ -108,6 +136,7 @@ def _staff_scope(actor: Actor, *, acting: bool) -> Q | None:
 
 
 def _cases(actor: Actor, *, acting: bool) -> QuerySet[Case]:
+    _asked("case")
     cases = Case.objects.all()
     if actor.is_system:
         return cases
@@ -245,6 +274,7 @@ class CaseAccess:
 
     @classmethod
     def of(cls, actor: Actor, case: Case) -> CaseAccess:
+        _asked("case")
         if actor.is_system:
             return cls(_EVERYTHING, ALL_KINDS, SYSTEM_ACTIONS)
         if actor.is_applicant:
@@ -353,7 +383,8 @@ MISSION_ACTIONS_BY_ROLE: dict[str, frozenset[str]] = {
 
 def missions_for(actor: Actor) -> list[Mission]:
     """The missions where this staff member holds a mission role, by name: the missions
-    whose queue, calendar and slots they work with."""
+    whose queue and calendar they work with."""
+    _asked("mission")
     seen: dict[int, Mission] = {}
     for membership in actor.memberships:
         if membership.mission is not None:
@@ -361,12 +392,38 @@ def missions_for(actor: Actor) -> list[Mission]:
     return sorted(seen.values(), key=lambda m: m.name)
 
 
-def mission_for(actor: Actor, code: str) -> Mission:
-    """A mission the actor holds a role at, or `MissionNotFound`."""
-    for mission in missions_for(actor):
-        if mission.code == code:
-            return mission
-    raise MissionNotFound()
+def mission_for(actor: Actor, code: str, *, action: str = WORK_QUEUE) -> Mission:
+    """The mission with this code if the actor may take `action` there (by default:
+    work its queue, which every mission role may), or `MissionNotFound`."""
+    if action not in MISSION_ACTIONS:
+        raise ValueError(f"Unknown mission action {action!r}")
+    mission = Mission.objects.filter(code=code).first()
+    if mission is None or not MissionAccess.of(actor, mission).may(action):
+        raise MissionNotFound()
+    return mission
+
+
+def case_assignees(*, mission_id: int) -> list[AbstractBaseUser]:
+    """The people a case of this mission can be assigned to: its active consular
+    officers, by name."""
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            mission_id=mission_id, role=Role.CONSULAR_OFFICER, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__username")
+    ]
+
+
+def may_be_assigned(*, user: AbstractBaseUser, mission_id: int) -> bool:
+    """Whether cases of this mission can be assigned to this user."""
+    return bool(
+        user.is_active
+        and Membership.objects.filter(
+            user=user, mission_id=mission_id, role=Role.CONSULAR_OFFICER
+        ).exists()
+    )
 
 
 @dataclass(frozen=True)
@@ -375,26 +432,47 @@ class MissionAccess:
 
     actions: frozenset[str]
     assessment_kinds: tuple[str, ...]  # "military", "consular": the ones they sign here
+    whole_mission: bool  # every case of the mission, not only those of their role
+    role_labels: tuple[str, ...]
 
     @classmethod
     def of(cls, actor: Actor, mission: Mission) -> MissionAccess:
+        _asked("mission")
         roles = actor.roles_at(mission.pk) if actor.is_staff else set()
         actions: set[str] = set()
         for role in roles:
             actions |= MISSION_ACTIONS_BY_ROLE.get(role, frozenset())
-        if actor.hq_roles():
+        if actor.is_staff and actor.hq_roles():
             actions.add(SEE_SLOTS)  # HQ plans across missions
         kinds = tuple(
             kind
             for kind, role in (("military", Role.DEFENCE_ATTACHE), ("consular", Role.CONSUL))
             if role in roles
         )
-        return cls(frozenset(actions), kinds)
+        labels = tuple(str(Role(role).label) for role in sorted(roles))
+        return cls(frozenset(actions), kinds, bool(roles & PIPELINE_ROLES), labels)
 
     def may(self, action: str) -> bool:
         if action not in MISSION_ACTIONS:
             raise ValueError(f"Unknown mission action {action!r}")
         return action in self.actions
+
+    # Named for templates.
+    @property
+    def works_in_bulk(self) -> bool:
+        return BULK_ACTIONS in self.actions
+
+    @property
+    def manages_slots(self) -> bool:
+        return MANAGE_SLOTS in self.actions
+
+    @property
+    def takes_applications(self) -> bool:
+        return TAKE_APPLICATIONS in self.actions
+
+    @property
+    def searches_passports(self) -> bool:
+        return SEARCH_PASSPORTS in self.actions
 
 
 # ------------------------------------------------------------------ staff, anywhere
@@ -421,6 +499,7 @@ class StaffAccess:
 
     @classmethod
     def of(cls, actor: Actor) -> StaffAccess:
+        _asked("staff")
         hq = frozenset(actor.hq_roles() & HQ_ROLES) if actor.is_staff else frozenset()
         actions: set[str] = set()
         for role in hq:
@@ -439,6 +518,10 @@ class StaffAccess:
     @property
     def reviews_identity(self) -> bool:
         return REVIEW_IDENTITY in self.actions
+
+    @property
+    def breaks_glass(self) -> bool:
+        return BREAK_GLASS in self.actions
 
     @property
     def configures(self) -> bool:

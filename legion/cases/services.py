@@ -18,11 +18,11 @@ from legion.audit.services import audit_record
 from legion.cases.errors import CaseError
 from legion.cases.lifecycle import case_event_react
 from legion.cases.models import Case, CaseEvent
-from legion.cases.policy import case_for
+from legion.cases.policy import ASSIGN, TRANSFER, CaseAccess, case_for, may_be_assigned
 from legion.cases.states import FINAL_STATES, CaseState
 from legion.cases.workflow import TRANSITION_NAMES, CaseWorkflow
 from legion.missions.actors import Actor
-from legion.missions.models import Mission, Role
+from legion.missions.models import Mission
 
 
 class TransitionRefused(CaseError):
@@ -246,16 +246,14 @@ def case_assign(*, reference: str, actor: Actor, assignee_id: int | None) -> Cas
     """Assign the case to a consular officer of its mission, or unassign it."""
     with transaction.atomic():
         case = case_lock(reference=reference, actor=actor)
-        if not actor.has_role(Role.CONSULAR_OFFICER, case.mission_id):
+        if not CaseAccess.of(actor, case).may(ASSIGN):
             raise TransitionRefused(
                 _("Only consular officers of this mission assign cases."), code="forbidden"
             )
         assignee = None
         if assignee_id is not None:
             assignee = get_user_model().objects.filter(pk=assignee_id, is_active=True).first()
-            if assignee is None or not Actor.staff(assignee).has_role(
-                Role.CONSULAR_OFFICER, case.mission_id
-            ):
+            if assignee is None or not may_be_assigned(user=assignee, mission_id=case.mission_id):
                 raise TransitionRefused(
                     _("Cases can only be assigned to consular officers of this mission."),
                     code="invalid_assignee",
@@ -284,7 +282,7 @@ def case_transfer(*, reference: str, actor: Actor, mission_code: str, reason: st
     reason = reason.strip()
     with transaction.atomic():
         case = case_lock(reference=reference, actor=actor)
-        if not actor.has_role(Role.CONSULAR_OFFICER, case.mission_id):
+        if not CaseAccess.of(actor, case).may(TRANSFER):
             raise TransitionRefused(
                 _("Only consular officers of this mission transfer cases."), code="forbidden"
             )

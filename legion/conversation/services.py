@@ -15,12 +15,11 @@ from legion.audit.services import audit_record
 from legion.cases.documents import document_upload
 from legion.cases.models import Case, CaseEvent, Document
 from legion.cases.notifications import applicant_email_queue
-from legion.cases.policy import case_for
+from legion.cases.policy import MESSAGE, REQUEST_INFORMATION, WRITE_NOTE, CaseAccess, case_for
 from legion.cases.services import CaseError
 from legion.cases.states import CaseState
 from legion.conversation.models import CaseMessage, CaseNote, InformationRequest
 from legion.missions.actors import Actor
-from legion.missions.models import Role
 
 # The portal page that lists the messages (the portal sits above this app).
 MESSAGES_PATH = "/my-application/messages/"
@@ -30,7 +29,7 @@ NOTE_MAX = 5000
 
 def _may_use_notes(actor: Actor, case: Case) -> bool:
     """Staff holding a role at the case's mission; never the applicant, never HQ."""
-    return actor.is_staff and bool(actor.roles_at(case.mission_id))
+    return CaseAccess.of(actor, case).may(WRITE_NOTE)
 
 
 def _case(actor: Actor, reference: str, *, for_update: bool = False) -> Case:
@@ -79,9 +78,7 @@ MESSAGE_TEMPLATE = "conversation/email/message"
 
 def _may_message(actor: Actor, case: Case) -> bool:
     """The case's applicant, or staff holding a role at the case's mission."""
-    if actor.is_applicant:
-        return actor.applicant_case_id == case.pk
-    return _may_use_notes(actor, case)
+    return CaseAccess.of(actor, case).may(MESSAGE)
 
 
 def _check_body(body: str) -> str:
@@ -275,7 +272,7 @@ def information_request_ask(
         raise CaseError(_("The due date must be after today."), code="invalid")
     with transaction.atomic():
         case = _case(actor, reference, for_update=True)
-        if not actor.has_role(Role.CONSULAR_OFFICER, case.mission_id):
+        if not CaseAccess.of(actor, case).may(REQUEST_INFORMATION):
             raise CaseError(
                 _("Only consular officers ask applicants for information."), code="forbidden"
             )

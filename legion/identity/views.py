@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from legion.audit.services import audit_case_view
+from legion.cases.policy import StaffAccess
 from legion.cases.services import CaseError
 from legion.identity.decisions import (
     duplicate_confirm,
@@ -27,7 +28,7 @@ from legion.identity.model import COMPARISONS
 from legion.identity.models import DuplicateCandidate, ReviewStatus, WatchlistHit
 from legion.identity.people import review_values
 from legion.identity.selectors import REVIEW_KINDS, review_items
-from legion.missions.models import Mission, Role
+from legion.missions.models import Mission
 from legion.workspace.access import staff_view
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def security_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     @staff_view
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.actor.has_role(Role.HQ_SECURITY):  # type: ignore[attr-defined]
+        if not StaffAccess.of(request.actor).reviews_identity:  # type: ignore[attr-defined]
             raise Http404("No such page")
         return view(request, *args, **kwargs)
 

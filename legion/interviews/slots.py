@@ -8,18 +8,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from legion.cases.policy import CaseNotFound, case_for
+from legion.cases.policy import MANAGE_SLOTS, CaseNotFound, MissionAccess, case_for
 from legion.cases.services import CaseError, TransitionRefused
 from legion.interviews.models import Interview, InterviewSlot
 from legion.interviews.selectors import open_slots
 from legion.missions.actors import Actor
-from legion.missions.models import Mission, Role
-
-SLOT_MANAGERS = (Role.CONSULAR_OFFICER, Role.CONSUL)
+from legion.missions.models import Mission
 
 
 def _check_manager(actor: Actor, mission: Mission) -> None:
-    if not any(actor.has_role(role, mission.pk) for role in SLOT_MANAGERS):
+    if not MissionAccess.of(actor, mission).may(MANAGE_SLOTS):
         raise TransitionRefused(
             _("Only consular officers and the consul of this mission manage interview slots."),
             code="forbidden",

@@ -15,7 +15,7 @@ from django.db.models.functions import Lower
 from legion.cases.counts import EstimatingPaginator, counts_by_state, total
 from legion.cases.models import REFERENCE_ALPHABET, Case, Document
 from legion.cases.paging import KeysetOrder, KeysetPage, keyset_page
-from legion.cases.policy import cases_for
+from legion.cases.policy import MissionAccess, cases_for
 from legion.cases.states import OPEN_STATES, CaseState
 from legion.conversation.selectors import conversation_case_ids
 from legion.crypto import identity_number_index
@@ -24,7 +24,7 @@ from legion.identity.normalise import name_forms
 from legion.interviews.models import Assessment, Interview, InterviewSlot
 from legion.interviews.selectors import LIVE
 from legion.missions.actors import Actor
-from legion.missions.models import Mission, Role
+from legion.missions.models import Mission
 
 SORTS = {
     "submitted": ("submitted_at", "id"),
@@ -196,9 +196,7 @@ def mission_queue(*, actor: Actor, mission: Mission, filters: QueueFilters) -> Q
     if filters.due:
         cases = cases.filter(due_cases(mission_id=mission.pk, which=filters.due))
     if filters.q:
-        sees_passports = any(
-            actor.has_role(role, mission.pk) for role in (Role.CONSULAR_OFFICER, Role.CONSUL)
-        )
+        sees_passports = MissionAccess.of(actor, mission).searches_passports
         cases = _search(cases, filters.q, by_passport=sees_passports)
     if filters.sort == "interview":
         live = Interview.objects.filter(case=OuterRef("pk"), status__in=LIVE)
@@ -300,9 +298,7 @@ def mission_nationalities(*, actor: Actor, mission: Mission, selected: str = "")
     The list is kept in the shared cache for NATIONALITIES_CACHE_SECONDS per mission and
     scope (officers and consuls see the whole mission; others their own cases): every
     queue page shows it, and a new nationality may take that long to be offered."""
-    full = actor.has_role(Role.CONSULAR_OFFICER, mission.pk) or actor.has_role(
-        Role.CONSUL, mission.pk
-    )
+    full = MissionAccess.of(actor, mission).whole_mission
     key = f"queue-nationalities:{mission.pk}:{'all' if full else actor.user.pk}"
     codes = cache.get(key)
     if codes is None:
@@ -345,14 +341,10 @@ def mission_summaries(*, actor: Actor, missions: list[Mission]) -> list[MissionS
     """What the home page shows per mission: roles held and the work waiting."""
     summaries = []
     for mission in missions:
-        roles = sorted(actor.roles_at(mission.pk))
+        access = MissionAccess.of(actor, mission)
         counts = mission_state_counts(actor=actor, mission=mission)
         cases = cases_for(actor).filter(mission=mission)
-        kinds = []
-        if Role.DEFENCE_ATTACHE in roles:
-            kinds.append(Assessment.Kind.MILITARY)
-        if Role.CONSUL in roles:
-            kinds.append(Assessment.Kind.CONSULAR)
+        kinds = access.assessment_kinds
         awaiting = 0
         for kind in kinds:
             signed = Assessment.objects.filter(
@@ -369,7 +361,7 @@ def mission_summaries(*, actor: Actor, missions: list[Mission]) -> list[MissionS
         ).count()
         summary = MissionSummary(
             mission=mission,
-            roles=[str(Role(r).label) for r in roles],
+            roles=list(access.role_labels),
             counts=counts,
             assigned_to_me=cases.filter(assigned_to=actor.user, state__in=OPEN_STATES).count(),
             unassigned_new=cases.filter(

@@ -5,9 +5,8 @@ from typing import Any
 from django import template
 from django.urls import resolve
 
-from legion.cases.policy import missions_for
+from legion.cases.policy import StaffAccess, missions_for
 from legion.missions.actors import Actor
-from legion.missions.models import Role
 
 register = template.Library()
 
@@ -22,8 +21,7 @@ def workspace_nav(context: dict[str, Any]) -> dict[str, Any]:
         "missions": missions_for(actor),
         "current": match.url_name,
         "current_mission": match.kwargs.get("mission", ""),
-        "is_admin": Role.ADMINISTRATOR in actor.hq_roles(),
-        "is_security": Role.HQ_SECURITY in actor.hq_roles(),
+        "staff": StaffAccess.of(actor),
     }
 
 

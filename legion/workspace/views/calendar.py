@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from legion.cases.policy import mission_for
+from legion.cases.policy import MissionAccess, mission_for
 from legion.cases.services import CaseError
 from legion.interviews.models import InterviewSlot
-from legion.interviews.slots import SLOT_MANAGERS, slot_cancel, slot_create, slot_series_open
+from legion.interviews.slots import slot_cancel, slot_create, slot_series_open
 from legion.missions.actors import Actor
 from legion.missions.models import Mission
 from legion.workspace.access import staff_view
@@ -47,7 +47,7 @@ def calendar(request: HttpRequest, mission: str) -> HttpResponse:
     mission_obj = mission_for(actor, mission)
     zone = ZoneInfo(mission_obj.timezone)
     monday = _monday(request.GET.get("week"), zone)
-    can_manage = any(actor.has_role(role, mission_obj.pk) for role in SLOT_MANAGERS)
+    can_manage = MissionAccess.of(actor, mission_obj).manages_slots
     last = InterviewSlot.objects.filter(mission=mission_obj).order_by("-pk").first()
     form = SlotForm(
         request.POST or None,

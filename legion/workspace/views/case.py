@@ -16,7 +16,7 @@ from legion.cases.appeals import appeal_decide
 from legion.cases.eligibility import evaluate_case
 from legion.cases.instructions import instructions_html
 from legion.cases.models import Appeal, Case, Document, TravelInstructions, VisaDecision
-from legion.cases.policy import CaseAccess, case_for, cases_for
+from legion.cases.policy import CaseAccess, case_assignees, case_for, cases_for
 from legion.cases.services import (
     TRANSFERABLE_STATES,
     AvailableAction,
@@ -46,7 +46,6 @@ from legion.outbox.selectors import outbox_messages_of_case
 from legion.workspace.access import staff_view
 from legion.workspace.forms import BookingForm, TransferForm
 from legion.workspace.views.common import render_at
-from legion.workspace.views.queue import mission_officers
 
 # Transitions the table gives their own service have their own form here; the case page
 # links to the form instead of offering a bare button (the service refuses a bare call).
@@ -162,7 +161,7 @@ def case_page_context(actor: Actor, case: Case) -> dict:
         # Staff read them in English; the PDF link gives the applicant's language.
         context["instructions_html"] = mark_safe(instructions_html(instructions, language="en"))  # noqa: S308
     if access.manages_case:
-        context["officers"] = mission_officers(case.mission_id)
+        context["officers"] = case_assignees(mission_id=case.mission_id)
         if case.state == CaseState.IN_REVIEW:
             context["booking_form"] = _booking_form(case)
         others = list(Mission.objects.filter(is_active=True).exclude(pk=case.mission_id))

@@ -4,9 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from legion.cases.policy import cases_for, missions_for
+from legion.cases.policy import StaffAccess, cases_for, missions_for
 from legion.identity.selectors import cases_under_review_q
-from legion.missions.models import Role
 from legion.workspace.access import staff_view
 from legion.workspace.selectors import mission_summaries
 
@@ -23,17 +22,17 @@ class LogoutView(auth_views.LogoutView):
 @staff_view
 def home(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    hq_roles = actor.hq_roles()
+    staff = StaffAccess.of(actor)
     under_review = None
-    if Role.HQ_SECURITY in hq_roles:
+    if staff.reviews_identity:
         under_review = cases_for(actor).filter(cases_under_review_q()).count()
     return render(
         request,
         "workspace/home.html",
         {
             "summaries": mission_summaries(actor=actor, missions=missions_for(actor)),
-            "hq_roles": sorted(str(Role(r).label) for r in hq_roles),
+            "hq_roles": staff.hq_role_labels,
             "under_review": under_review,
-            "is_admin": Role.ADMINISTRATOR in hq_roles,
+            "is_admin": staff.configures,
         },
     )

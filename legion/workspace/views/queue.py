@@ -14,13 +14,12 @@ from legion.assisted.services import may_take_applications
 from legion.audit.services import audit_record
 from legion.cases.documents import cases_bulk_verify_documents
 from legion.cases.paging import InvalidCursor
-from legion.cases.policy import cases_for, mission_for
+from legion.cases.policy import MissionAccess, case_assignees, cases_for, mission_for
 from legion.cases.services import CaseError, case_assign, cases_bulk_transition
 from legion.cases.states import CaseState
 from legion.dashboard.service_levels import DUE_CHOICES
 from legion.interviews.slots import interviews_bulk_book
 from legion.missions.actors import Actor
-from legion.missions.models import Membership, Role
 from legion.workspace.access import staff_view
 from legion.workspace.selectors import (
     ASSIGNED_CHOICES,
@@ -45,18 +44,6 @@ BULK_ACTIONS = {
     "reject": "Reject (reason required)",
 }
 BULK_LIMIT = 200
-
-
-def mission_officers(mission_id: int) -> list:
-    """Consular officers of the mission: the people cases can be assigned to."""
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            mission_id=mission_id, role=Role.CONSULAR_OFFICER, user__is_active=True
-        )
-        .select_related("user")
-        .order_by("user__last_name", "user__username")
-    ]
 
 
 @require_GET
@@ -112,10 +99,10 @@ def queue(request: HttpRequest, mission: str) -> HttpResponse:
                 actor=actor, mission=mission_obj, selected=filters.nationality
             )
         ],
-        "is_officer": actor.has_role(Role.CONSULAR_OFFICER, mission_obj.pk),
+        "mission_access": MissionAccess.of(actor, mission_obj),
         "may_take_applications": may_take_applications(actor=actor, mission=mission_obj),
         "bulk_actions": BULK_ACTIONS,
-        "officers": mission_officers(mission_obj.pk),
+        "officers": case_assignees(mission_id=mission_obj.pk),
         "bulk_results": request.session.pop(f"bulk:{mission_obj.code}", None),
     }
     template = "workspace/queue.html"
