@@ -113,6 +113,8 @@ NO_API: dict[str, str] = {
     "legion.cases.access.access_email_send": "the portal e-mails a link to continue a draft "
     "later; an API client keeps its token, or asks POST /applicant/access-emails",
     "legion.cases.eligibility.active_rules": "the public 'who can apply' page",
+    "legion.identity.passports.passport_comparison": "not yet: the passport MRZ comparison "
+    "is shown on the case page only",
     "legion.cases.eligibility.evaluate_case": "not yet: the eligibility explanation is shown "
     "on the case and status pages only",
     "legion.cases.eligibility.working_languages": "display: the list of languages offered",

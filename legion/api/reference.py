@@ -39,7 +39,12 @@ def missions(request: HttpRequest):
     ]
 
 
-@router.get("missions/{code}/slots", response={200: list[SlotOut], **ERRORS}, tags=["missions"])
+# 409: the mission's slots are not for this role (the policy's refusal).
+@router.get(
+    "missions/{code}/slots",
+    response={200: list[SlotOut], 409: Error, **ERRORS},
+    tags=["missions"],
+)
 def mission_slots(
     request: HttpRequest,
     code: str,

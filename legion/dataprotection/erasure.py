@@ -102,6 +102,8 @@ ERASURE_PLAN: dict[str, Scrub | Delete | Keep] = {
     # Matching features and blocking keys are derived from the personal data: they go.
     "identity.ApplicantFeatures": Delete(("applicant__case",)),
     "identity.IdentityKey": Delete(("applicant__case",)),
+    # The passport MRZ reading (encrypted) goes with its document.
+    "identity.PassportReading": Delete(("document__case",)),
     "advisories.Acknowledgement": Keep(("case",), "the advisory text shown: no personal data"),
     "audit.BreakGlassGrant": Keep(("case",), "who opened the case and why: staff accountability"),
     # E-mails not yet delivered hold the address and text (sealed): they go, with their

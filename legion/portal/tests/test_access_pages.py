@@ -148,6 +148,6 @@ def test_no_personal_data_in_portal_urls(client, london, risk_notice):
     routes = [str(p.pattern) for p in urlpatterns]
     # A message's number is no personal data (and the case comes from the session).
     assert all("<" not in r or r in ("advice/<str:country>/", "return/link/<str:token>/",
-                                     "apply/<slug:slug>/",
+                                     "apply/<slug:slug>/", "verify/<str:code>/",
                                      "my-application/messages/<int:message_id>/document/")
                for r in routes)  # fmt: skip
