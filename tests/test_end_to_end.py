@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from legion.cases.models import Case
 from legion.cases.states import CaseState
+from legion.interviews.models import InterviewSlot
 from legion.portal.tests.test_browser import browse, fill_application
 from legion.portal.tests.test_browser import legion as spanish_legion  # noqa: F401 (fixture)
 from legion.testing import factories as f
@@ -95,7 +96,11 @@ def test_spanish_applicant_to_instructions_issued_and_pdf(browser, live_server, 
     shot(applicant, "applicant-booked")
     assert Case.objects.get().state == CaseState.INTERVIEW_SCHEDULED
 
-    # The attaché and the consul each sign their own assessment.
+    # The interview begins; the attaché and the consul each sign their own assessment.
+    InterviewSlot.objects.filter(interviews__case__reference=reference).update(
+        starts_at=timezone.now() - dt.timedelta(minutes=30),
+        ends_at=timezone.now() + dt.timedelta(minutes=15),
+    )
     attache, attache_csp = staff_page(browser, live_server, madrid["defence_attache"])
     attache.goto(f"/staff/c/{reference}/assessment/military/")
     attache.check("input[name=suitability][value=suitable]")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from legion.advisories.services import case_acknowledge_advisories
+from legion.interviews.models import InterviewSlot
 from legion.testing import factories as f
 from legion.testing.auth import staff_device, totp_code
 from legion.workspace.tests import steps
@@ -212,6 +213,11 @@ def test_calendar_and_decision_forms_in_chromium(page, embassy):
 
 def test_attache_and_consul_forms_in_chromium(browser, live_server, embassy):
     case = embassy["cases"][2]
+    # Assessments open once the booked interview has begun.
+    InterviewSlot.objects.filter(interviews__case=case).update(
+        starts_at=timezone.now() - dt.timedelta(minutes=30),
+        ends_at=timezone.now() + dt.timedelta(minutes=15),
+    )
     pages = {}
     for who, kind in (("attache", "military"), ("consul", "consular")):
         page = browser.new_context(base_url=live_server.url).new_page()
